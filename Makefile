@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfio_ccw: out-of-tree build, static checks and the emulated bench.
+#
+#   make               build ./vfio_ccw.ko against KDIR
+#   make demo          set up the bench, boot it, pass a subchannel through
+#   make check         every test: static checks, KUnit, VM suites
+#   make static        sparse, checkpatch, kernel-doc, W=1
+#   make setup         install packages, fetch and build the test kernels
+#
+# KDIR defaults to the cached "test" bench kernel (tests/bench/); on a
+# real s390 host point it at the configured source tree of the running
+# kernel (the driver needs drivers/s390/cio/*.h, which no headers
+# package ships).
+
+ifneq ($(KERNELRELEASE),)
+# --- kbuild part: in-tree under drivers/s390/cio/ or out of tree (M=) ---
+
+vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o
+
+ifneq ($(KBUILD_EXTMOD),)
+obj-m += vfio_ccw.o
+ccflags-y += -I$(srctree)/drivers/s390/cio
+# The KUnit suites, only when asked for (make kunit).
+obj-$(VFIO_CCW_KUNIT) += tests/kunit/
+else
+obj-$(CONFIG_VFIO_CCW) += vfio_ccw.o
+endif
+
+else
+# --- user-facing part ----------------------------------------------------
+
+SHELL := /bin/bash
+PWD := $(shell pwd)
+BENCH := $(PWD)/tests/bench
+
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell $(BENCH)/kdir.sh test 2>/dev/null)
+KDIR_FROM_BENCH := 1
+endif
+
+# Cross-compile unless we are on s390x already.
+ifneq ($(shell uname -m),s390x)
+export ARCH ?= s390
+export CROSS_COMPILE ?= s390x-linux-gnu-
+endif
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(PWD)
+
+.PHONY: all modules kunit clean demo check static sparse checkpatch \
+	kerneldoc w1 setup kdir-check
+
+all: modules
+
+kdir-check:
+	@if [ -z "$(KDIR)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
+		if [ -n "$(KDIR_FROM_BENCH)" ]; then \
+			echo "No bench kernel built yet: run 'make setup' (or pass KDIR=<configured kernel tree>)." >&2; \
+		else \
+			echo "KDIR=$(KDIR) is not a configured kernel tree." >&2; \
+		fi; \
+		exit 1; \
+	fi
+
+modules: kdir-check
+	$(KMAKE) modules
+
+# Driver plus the KUnit module (tests/kunit/vfio_ccw_kunit.ko).
+kunit: kdir-check
+	$(KMAKE) VFIO_CCW_KUNIT=m modules
+
+clean:
+	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
+		$(KMAKE) VFIO_CCW_KUNIT=m clean; \
+	fi
+	rm -rf .tmp_versions tests/e2e/build
+
+# --- static checks -------------------------------------------------------
+
+SOURCES := $(filter-out %.mod.c,$(wildcard $(PWD)/*.c $(PWD)/*.h $(PWD)/tests/kunit/*.c))
+
+static: sparse checkpatch kerneldoc w1
+
+sparse: kdir-check
+	$(KMAKE) VFIO_CCW_KUNIT=m C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee .sparse.log
+	@! grep -E '(warning|error):' .sparse.log
+
+# The ignore list lives in .checkpatch.conf, one commented entry per line.
+checkpatch: kdir-check
+	$(BENCH)/checkpatch.sh $(KDIR) $(SOURCES)
+
+kerneldoc: kdir-check
+	$(BENCH)/kerneldoc.sh $(KDIR) $(SOURCES)
+
+w1: kdir-check
+	$(KMAKE) VFIO_CCW_KUNIT=m clean >/dev/null
+	$(KMAKE) VFIO_CCW_KUNIT=m W=1 modules 2>&1 | tee .w1.log
+	@! grep -E '(warning|error):' .w1.log
+
+# --- the bench -----------------------------------------------------------
+
+setup:
+	$(BENCH)/setup.sh
+
+demo:
+	$(BENCH)/demo.sh
+
+check:
+	$(BENCH)/check.sh
+
+endif

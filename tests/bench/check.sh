@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Every test: static checks, then the guest suites (KUnit and end to end,
+# ours and upstream's in the same boot) on the "test" kernel and again on
+# the "sanitize" kernel.  Prints one line per test and ends with
+# "Summary: N passed, N failed".  Logs stay in tests/out/latest/.
+#
+# VFIO_CCW_FLAVOURS limits the kernels ("test sanitize" by default).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
+SUITES_test=${VFIO_CCW_SUITES_TEST:-lifecycle,kunit}
+SUITES_sanitize=${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit}
+TIMEOUT_test=900
+TIMEOUT_sanitize=1800
+
+start=$SECONDS
+# shellcheck disable=SC2086
+"$BENCH_DIR/setup.sh" $FLAVOURS || die "set-up failed"
+
+out=$REPO_DIR/tests/out/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+ln -sfn "$out" "$REPO_DIR/tests/out/latest"
+rows=()
+
+# row NAME VERDICT [REASON]: one result of ours in $out/host.tsv
+row() {
+	printf '%s\tours\t%s\t%s\n' "$1" "$2" "${3:-}" >>"$out/host.tsv"
+}
+: >"$out/host.tsv"
+rows+=("$out/host.tsv")
+
+# --- static checks, against the test kernel ---------------------------------
+for t in sparse checkpatch kerneldoc w1; do
+	log "static: $t"
+	if make -s -C "$REPO_DIR" "$t" >"$out/static-$t.log" 2>&1; then
+		row "static.$t" PASS
+	else
+		row "static.$t" FAIL "$(grep -m1 -E 'warning|error|ERROR|WARNING|CHECK' "$out/static-$t.log" | cut -c1-150)"
+	fi
+done
+
+# --- the guest suites, per kernel flavour ------------------------------------
+kunit_py=$(ksrc_dir)/tools/testing/kunit/kunit.py
+for f in $FLAVOURS; do
+	kb=$("$BENCH_DIR/kdir.sh" "$f") || die "kernel '$f' missing after set-up"
+	vm=$out/vm-$f
+	mkdir -p "$vm"
+	if ! "$BENCH_DIR/initramfs.sh" "$f" "$vm/initrd.gz" 2>"$vm/initramfs.log"; then
+		row "vm.$f.initramfs" FAIL "$(tail -n1 "$vm/initramfs.log")"
+		continue
+	fi
+	suites_var=SUITES_$f
+	timeout_var=TIMEOUT_$f
+	log "booting '$f' kernel: suites ${!suites_var}"
+	python3 "$BENCH_DIR/vm.py" --flavour "$f" --kernel "$kb/arch/s390/boot/bzImage" \
+		--initrd "$vm/initrd.gz" --suites "${!suites_var}" --out "$vm" \
+		--timeout "${!timeout_var}"
+	[ -f "$vm/results.tsv" ] && rows+=("$vm/results.tsv")
+	if [ -s "$vm/ktap.txt" ]; then
+		python3 "$kunit_py" parse --json="$vm/kunit.json" "$vm/ktap.txt" \
+			>"$vm/kunit-parse.log" 2>&1
+		if [ -s "$vm/kunit.json" ]; then
+			python3 "$BENCH_DIR/report.py" kunit-rows "$vm/kunit.json" "$vm/kunit.tsv"
+			# Same tests on both kernels: prefix with the flavour.
+			sed -i "s/^kunit\./kunit.$f./" "$vm/kunit.tsv"
+			rows+=("$vm/kunit.tsv")
+		else
+			row "kunit.$f.parse" FAIL "kunit.py parse produced no JSON (see $vm/kunit-parse.log)"
+		fi
+	fi
+	# Guest rows are named suite.test; tell the flavours apart.
+	[ -f "$vm/results.tsv" ] && sed -i -E "/^vm\./! s/^/$f./" "$vm/results.tsv"
+done
+
+log "all done in $((SECONDS - start)) s; logs in $out"
+python3 "$BENCH_DIR/report.py" summary "${rows[@]}"

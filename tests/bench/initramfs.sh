@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the guest initramfs for one kernel flavour.
+#
+#   initramfs.sh FLAVOUR OUT.gz
+#
+# Contents: static s390x busybox and /init (tests/guest), the kernel's
+# own modules (mdev.ko and upstream's vfio_ccw.ko, the peer), our
+# vfio_ccw.ko and KUnit module built against that flavour, and the e2e
+# programs cross-compiled against the kernel's installed uAPI headers.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:?usage: initramfs.sh FLAVOUR OUT.gz}
+out=${2:?usage: initramfs.sh FLAVOUR OUT.gz}
+kb=$("$BENCH_DIR/kdir.sh" "$flavour") || die "kernel '$flavour' not built"
+kver=$(cat "$kb/include/config/kernel.release")
+bb=$VFIO_CCW_CACHE/busybox/bin/busybox
+[ -x "$bb" ] || die "s390x busybox missing; run tests/bench/fetch-source.sh"
+
+# Our modules, built in a copy of the sources so that ./vfio_ccw.ko (the
+# "test" build of `make`) is left alone.
+modsrc=$VFIO_CCW_CACHE/modbuild/$flavour
+mkdir -p "$modsrc"
+rsync -a --delete --include='*/' --include='*.c' --include='*.h' \
+	--include='Makefile' --include='Kbuild' --include='Kconfig' --exclude='*' \
+	--exclude='/tests/e2e/' --exclude='/.git/' \
+	"$REPO_DIR/" "$modsrc/"
+log "building vfio_ccw.ko and vfio_ccw_kunit.ko for '$flavour'"
+make -s -C "$kb" M="$modsrc" VFIO_CCW_KUNIT=m modules >&2
+
+# Test programs, static, against this kernel's uAPI headers.
+e2e=$VFIO_CCW_CACHE/e2e/$flavour
+make -s -C "$REPO_DIR/tests/e2e" O="$e2e" UAPI="$kb/hdr-install/include" >&2
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests/bin,tests/modules,tests/suites,lib/modules}
+cp "$bb" "$root/bin/busybox"
+cp "$REPO_DIR/tests/guest/init" "$root/init"
+chmod +x "$root/init"
+cp "$REPO_DIR/tests/guest/lib.sh" "$root/tests/"
+cp "$REPO_DIR"/tests/guest/suites/*.sh "$root/tests/suites/"
+cp "$modsrc/vfio_ccw.ko" "$modsrc/tests/kunit/vfio_ccw_kunit.ko" "$root/tests/modules/"
+cp -a "$kb/mod-install/lib/modules/$kver" "$root/lib/modules/"
+rm -f "$root/lib/modules/$kver/build" "$root/lib/modules/$kver/source"
+find "$e2e" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/tests/bin/" \;
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
+log "initramfs for '$flavour': $(du -h "$out" | cut -f1)"

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the bench scripts.  Sourced, never run.
+#
+# Everything that is expensive to make (the kernel source, the kernel
+# builds, s390x user-space packages) lives in a cache directory outside
+# the repository so that a fresh clone reuses it.  Override with
+# VFIO_CCW_CACHE.
+
+: "${VFIO_CCW_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/vfio-ccw-bench}"
+export VFIO_CCW_CACHE
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/../.." && pwd)
+export BENCH_DIR REPO_DIR
+
+# The kernel we test against: Debian's linux-source package of this series.
+KSERIES=6.12
+KSRC_PKG=linux-source-$KSERIES
+
+ARCH=s390
+CROSS_COMPILE=s390x-linux-gnu-
+export ARCH CROSS_COMPILE
+
+JOBS=${JOBS:-$(($(nproc) + 1))}
+
+log() {
+	printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2
+}
+
+die() {
+	log "error: $*"
+	exit 1
+}
+
+# The unpacked kernel source tree, once fetched (see fetch-source.sh).
+ksrc_dir() {
+	local f=$VFIO_CCW_CACHE/src/current
+	[ -f "$f" ] || return 1
+	cat "$f"
+}
+
+# Kernel version of the cached source, e.g. 6.12.57.
+ksrc_version() {
+	local d
+	d=$(ksrc_dir) || return 1
+	make -s -C "$d" kernelversion 2>/dev/null
+}
+
+# Fragments that make up a flavour, in merge order.
+flavour_fragments() {
+	case "$1" in
+	test) echo "$REPO_DIR/tests/kconfig/test.config" ;;
+	sanitize) echo "$REPO_DIR/tests/kconfig/test.config $REPO_DIR/tests/kconfig/sanitize.config" ;;
+	*) return 1 ;;
+	esac
+}
+
+# Cache key of a flavour: kernel version plus a hash of its fragments and
+# of the script that builds it.
+flavour_key() {
+	local frags ver
+	frags=$(flavour_fragments "$1") || die "unknown flavour '$1'"
+	ver=$(ksrc_version) || die "kernel source not fetched; run tests/bench/setup.sh"
+	# shellcheck disable=SC2086
+	echo "$1-$ver-$(cat $frags "$BENCH_DIR/build-kernel.sh" | sha256sum | cut -c1-12)"
+}
+
+# Build directory (O=) of a flavour.
+kbuild_dir() {
+	echo "$VFIO_CCW_CACHE/build/$(flavour_key "$1")"
+}

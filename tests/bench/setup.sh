@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# One-time (and idempotent) set-up of the bench on Debian 12 x86_64, as
+# root: Debian packages, Debian's linux-source-6.12, the s390x busybox,
+# and both bench kernels (test, sanitize).  A warm run checks and skips.
+#
+#   setup.sh [FLAVOUR...]      default: test sanitize
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# cross compiler; qemu-system-s390x; sparse; kernel build; initramfs,
+# headers and depmod; vm.py, kunit.py and checkpatch; dpkg-deb
+PACKAGES=(
+	gcc-s390x-linux-gnu libc6-dev-s390x-cross
+	qemu-system-misc
+	sparse
+	make gcc bc bison flex libssl-dev libelf-dev
+	cpio rsync kmod xz-utils gzip
+	python3 perl
+	dpkg-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]}"
+	log "installing Debian packages: ${missing[*]}"
+	apt-get update -q >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		"${missing[@]}" >&2
+else
+	log "Debian packages present"
+fi
+
+"$BENCH_DIR/fetch-source.sh"
+
+flavours=("$@")
+[ ${#flavours[@]} -gt 0 ] || flavours=(test sanitize)
+for f in "${flavours[@]}"; do
+	"$BENCH_DIR/build-kernel.sh" "$f" >/dev/null
+done
+log "bench ready (cache: $VFIO_CCW_CACHE)"

@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot the bench kernel under qemu-system-s390x and run guest suites.
+
+    vm.py --flavour test --kernel bzImage --initrd initrd.gz \
+          --suites lifecycle,kunit --out DIR [--timeout S] [--icount]
+
+The guest (tests/guest/init) reports on the console; this runner keeps
+the whole console in DIR/console.log, answers @@QMP requests on the QMP
+socket, and writes:
+
+    DIR/results.tsv    suite.test <TAB> driver <TAB> verdict <TAB> reason
+    DIR/ktap.txt       KUnit output, for kunit.py parse
+    DIR/dmesg.txt      the guest's kernel log
+
+It fails honestly: no @@END (crash, panic, hang past the timeout) or any
+kernel report (WARNING, BUG, lockdep, KASAN, UBSAN, kmemleak, hung task)
+becomes a FAIL row of the "vm" suite, and the log stays for the reader.
+"""
+
+import argparse
+import json
+import os
+import re
+import select
+import socket
+import subprocess
+import sys
+import time
+
+# Kernel log lines that mean the run must fail.
+KERNEL_REPORTS = [
+    r"WARNING: ",
+    r"BUG: ",
+    r"Kernel panic",
+    r"Oops",
+    r"possible circular locking dependency",
+    r"possible recursive locking",
+    r"inconsistent lock state",
+    r"INFO: task .* blocked for more than",
+    r"lockdep",
+    r"KASAN: ",
+    r"UBSAN: ",
+    r"suspected memory leak",
+    r"ODEBUG: ",
+    r"list_add corruption",
+    r"list_del corruption",
+    r"general protection",
+    r"Unable to handle kernel",
+    r"scheduling while atomic",
+    r"sleeping function called from invalid context",
+]
+# Messages that contain a pattern above but are not reports.
+KERNEL_REPORT_EXCEPTIONS = [
+    r"lockdep: fixing up alternatives",
+    r"Lock dependency validator",
+    r"RCU lockdep checking is enabled",
+    r"\.\.\. MAX_LOCKDEP",
+    r"per task-struct memory footprint",
+    r"kmemleak: Kernel memory leak detector initialized",
+    r"KernelAddressSanitizer initialized",
+]
+
+QEMU_BY_FLAVOUR = {
+    # FACTS.md: the KASAN kernel needs -cpu max and one CPU to boot.
+    "test": ["-cpu", "qemu", "-smp", "2", "-m", "1024"],
+    "sanitize": ["-cpu", "max", "-smp", "1", "-m", "1024"],
+}
+
+# Test subchannels: three virtio-blk-ccw devices on null block backends.
+# QEMU numbers subchannels in creation order: 0.0.0000, 0.0.0001, 0.0.0002.
+NR_DEVICES = 3
+
+
+def qemu_cmd(args, qmp_path):
+    cmd = ["qemu-system-s390x", "-M", "s390-ccw-virtio"]
+    cmd += QEMU_BY_FLAVOUR[args.flavour]
+    if args.icount:
+        # Guest time counts instructions: repeatable benchmarks.
+        cmd = [c for c in cmd]
+        i = cmd.index("-smp")
+        cmd[i + 1] = "1"
+        cmd += ["-icount", "shift=0,sleep=off"]
+    cmd += ["-nographic", "-nodefaults", "-no-reboot", "-serial", "stdio",
+            "-kernel", args.kernel, "-initrd", args.initrd,
+            "-qmp", f"unix:{qmp_path},server=on,wait=off"]
+    # allnoconfig leaves KUNIT_DEFAULT_ENABLED off: enable it here.
+    cmdline = f"console=ttyS0 panic=-1 loglevel=4 kunit.enable=1 vccw.suites={args.suites}"
+    if args.append:
+        cmdline += " " + args.append
+    cmd += ["-append", cmdline]
+    for i in range(NR_DEVICES):
+        cmd += ["-blockdev",
+                f"driver=null-co,node-name=null{i},size=16777216,read-zeroes=on",
+                "-device",
+                f"virtio-blk-ccw,id=vblk{i},devno=fe.0.{0x100 + i:04x},drive=null{i}"]
+    return cmd
+
+
+class Qmp:
+    """Minimal QMP client, connected on first use."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+        self.buf = b""
+
+    def _readmsg(self):
+        while b"\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError("QMP closed")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def command(self, req):
+        if self.sock is None:
+            self.sock = socket.socket(socket.AF_UNIX)
+            self.sock.settimeout(10)
+            self.sock.connect(self.path)
+            self._readmsg()  # greeting
+            self.sock.sendall(b'{"execute":"qmp_capabilities"}\n')
+            while "return" not in self._readmsg():
+                pass
+        self.sock.sendall(json.dumps(req).encode() + b"\n")
+        while True:
+            msg = self._readmsg()
+            if "return" in msg or "error" in msg:
+                return msg
+
+
+def kernel_reports(lines):
+    found = []
+    for line in lines:
+        if any(re.search(p, line) for p in KERNEL_REPORTS) and \
+           not any(re.search(p, line) for p in KERNEL_REPORT_EXCEPTIONS):
+            found.append(line.strip())
+    return found
+
+
+def run(args):
+    os.makedirs(args.out, exist_ok=True)
+    qmp_path = os.path.join(args.out, "qmp.sock")
+    if os.path.exists(qmp_path):
+        os.unlink(qmp_path)
+    console_path = os.path.join(args.out, "console.log")
+    cmd = qemu_cmd(args, qmp_path)
+    with open(os.path.join(args.out, "qemu-cmd.txt"), "w") as f:
+        f.write(" ".join(cmd) + "\n")
+
+    results, ktap, dmesg, kmemleak = [], [], [], []
+    section = None
+    ended = False
+    booted = False
+    qmp = Qmp(qmp_path)
+    start = time.monotonic()
+    last_progress = start
+    timed_out = False
+
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with open(console_path, "w", errors="replace") as console:
+        pending = b""
+        while True:
+            now = time.monotonic()
+            if now - start > args.timeout:
+                timed_out = True
+                proc.kill()
+                break
+            if now - last_progress >= 30:
+                print(f"[vm {args.flavour}] {int(now - start)} s, "
+                      f"{len(results)} results so far", file=sys.stderr, flush=True)
+                last_progress = now
+            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            data = os.read(proc.stdout.fileno(), 65536)
+            if not data:
+                break
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            for raw in lines:
+                line = raw.decode("utf-8", "replace").rstrip("\r")
+                console.write(line + "\n")
+                console.flush()
+                # The SCLP console may prefix nothing; markers start a line.
+                m = re.search(r"@@(\S+)\s?(.*)$", line)
+                tag, rest = (m.group(1), m.group(2)) if m else (None, None)
+                if section == "ktap" and tag != "KTAP-END":
+                    ktap.append(line)
+                    continue
+                if section == "dmesg" and tag != "DMESG-END":
+                    dmesg.append(line)
+                    continue
+                if section == "kmemleak" and tag != "KMEMLEAK-END":
+                    kmemleak.append(line)
+                    continue
+                if tag == "BOOTED":
+                    booted = True
+                    print(f"[vm {args.flavour}] booted in {int(time.monotonic() - start)} s: {rest}",
+                          file=sys.stderr, flush=True)
+                elif tag == "SUITE":
+                    print(f"[vm {args.flavour}] suite {rest}", file=sys.stderr, flush=True)
+                elif tag == "RESULT":
+                    parts = rest.split(" ", 3)
+                    while len(parts) < 4:
+                        parts.append("")
+                    results.append(parts)
+                elif tag == "KTAP-BEGIN":
+                    section = "ktap"
+                elif tag == "DMESG-BEGIN":
+                    section = "dmesg"
+                elif tag == "KMEMLEAK-BEGIN":
+                    section = "kmemleak"
+                elif tag in ("KTAP-END", "DMESG-END", "KMEMLEAK-END"):
+                    section = None
+                elif tag == "QMP":
+                    try:
+                        reply = qmp.command(json.loads(rest))
+                    except (OSError, ValueError, EOFError) as e:
+                        reply = {"error": str(e)}
+                    console.write(f"[host] QMP {rest} -> {json.dumps(reply)}\n")
+                elif tag == "END":
+                    ended = True
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    elapsed = time.monotonic() - start
+    with open(os.path.join(args.out, "ktap.txt"), "w") as f:
+        f.write("\n".join(ktap) + ("\n" if ktap else ""))
+    with open(os.path.join(args.out, "dmesg.txt"), "w") as f:
+        f.write("\n".join(dmesg) + "\n")
+
+    vm = f"vm.{args.flavour}"
+    if not booted:
+        results.append([f"{vm}.boot", "ours", "FAIL",
+                        f"guest did not reach /init (see {console_path})"])
+    if timed_out:
+        results.append([f"{vm}.finished", "ours", "FAIL",
+                        f"timeout after {args.timeout} s (see {console_path})"])
+    elif not ended:
+        results.append([f"{vm}.finished", "ours", "FAIL",
+                        f"guest died before @@END (see {console_path})"])
+    else:
+        results.append([f"{vm}.finished", "ours", "PASS", f"{elapsed:.0f} s"])
+    # The console has what dmesg could not show after a crash; dmesg has
+    # what the console's log level hid.  Scan both.
+    with open(console_path, errors="replace") as f:
+        reports = kernel_reports(dmesg + [l for l in f.read().splitlines()
+                                          if "@@" not in l])
+    leaks = [l for l in kmemleak if "unreferenced object" in l]
+    if leaks:
+        reports.append(f"kmemleak: {len(leaks)} unreferenced object(s)")
+        with open(os.path.join(args.out, "kmemleak.txt"), "w") as f:
+            f.write("\n".join(kmemleak) + "\n")
+    if reports:
+        results.append([f"{vm}.kernel_log", "ours", "FAIL",
+                        f"{reports[0]} (+{len(reports) - 1} more; see {console_path})"])
+    else:
+        results.append([f"{vm}.kernel_log", "ours", "PASS", ""])
+
+    with open(os.path.join(args.out, "results.tsv"), "w") as f:
+        for r in results:
+            f.write("\t".join(x.replace("\t", " ") for x in r) + "\n")
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--flavour", required=True, choices=sorted(QEMU_BY_FLAVOUR))
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--initrd", required=True)
+    p.add_argument("--suites", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--timeout", type=int, default=600)
+    p.add_argument("--icount", action="store_true")
+    p.add_argument("--append", default="")
+    sys.exit(run(p.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test-side helpers: open a vfio-ccw mdev through the legacy container
+ * (group + type1v2) or through the iommufd device cdev, map guest memory,
+ * and fail loudly.
+ */
+#ifndef VFIO_UTIL_H
+#define VFIO_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vfio_dev {
+	int container;		/* /dev/vfio/vfio, or -1 */
+	int group;		/* /dev/vfio/N, or -1 */
+	int iommufd;		/* /dev/iommu, or -1 */
+	unsigned int ioas;	/* iommufd IOAS id */
+	int fd;			/* the device */
+};
+
+#define die(...) vfio_die(__FILE__, __LINE__, __VA_ARGS__)
+void vfio_die(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+
+/* Open by group number + mdev UUID (container) or by cdev path. */
+int vfio_open_container(struct vfio_dev *d, const char *group, const char *uuid);
+int vfio_open_cdev(struct vfio_dev *d, const char *cdev);
+/* Parse --group N --uuid U | --cdev PATH from argv; dies on misuse. */
+void vfio_open_from_args(struct vfio_dev *d, int *argc, char **argv);
+void vfio_close(struct vfio_dev *d);
+
+/* Map [vaddr, vaddr + size) at iova for the device's DMA. */
+int vfio_map(struct vfio_dev *d, void *vaddr, uint64_t iova, uint64_t size);
+int vfio_unmap(struct vfio_dev *d, uint64_t iova, uint64_t size);
+
+#endif

@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest suites (busybox sh).  A suite is a file in
+# /tests/suites/ sourced in a subshell; it calls `for_each_driver fn` to
+# run fn once against our module ("ours") and once against upstream's
+# ("peer", reported in the peer column), in the same boot.
+
+CSS=/sys/bus/css
+KVER=$(uname -r)
+PEER_KO=/lib/modules/$KVER/kernel/drivers/s390/cio/vfio_ccw.ko
+OURS_KO=/tests/modules/vfio_ccw.ko
+DRIVER=ours
+SUITE=${SUITE:-unknown}
+
+# result NAME PASS|FAIL|SKIP [reason...]
+result() {
+	local name=$1 verdict=$2
+	shift 2
+	echo "@@RESULT $SUITE.$name $DRIVER $verdict $*"
+}
+
+# check NAME COMMAND...: PASS if the command succeeds, else FAIL with
+# whatever it printed last.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		result "$name" PASS
+	else
+		result "$name" FAIL "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+		return 1
+	fi
+}
+
+fail() {
+	echo "$*" >&2
+	return 1
+}
+
+# expect_file PATH CONTENT: the file exists and reads CONTENT.
+expect_file() {
+	[ -e "$1" ] || fail "$1 missing"
+	local got
+	got=$(cat "$1") || fail "cannot read $1"
+	[ "$got" = "$2" ] || fail "$1: '$got', expected '$2'"
+}
+
+expect_exists() {
+	[ -e "$1" ] || fail "$1 missing"
+}
+
+expect_absent() {
+	[ ! -e "$1" ] || fail "$1 still present"
+}
+
+# driver_of SCHID: name of the css driver bound to the subchannel, or "".
+driver_of() {
+	local l
+	l=$(readlink "$CSS/devices/$1/driver" 2>/dev/null) || { echo ""; return; }
+	basename "$l"
+}
+
+# new_uuid: a random version-4 UUID (the kernel has no sysctl here).
+new_uuid() {
+	local h
+	h=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+	echo "${h:0:8}-${h:8:4}-4${h:13:3}-a${h:17:3}-${h:20:12}"
+}
+
+load_mdev_core() {
+	modprobe mdev 2>/dev/null || insmod "/lib/modules/$KVER/kernel/drivers/vfio/mdev/mdev.ko"
+}
+
+# load_driver: insert the vfio_ccw module of $DRIVER.
+load_driver() {
+	load_mdev_core || fail "cannot load mdev.ko"
+	if [ "$DRIVER" = ours ]; then
+		insmod "$OURS_KO" || fail "insmod $OURS_KO failed"
+	else
+		insmod "$PEER_KO" || fail "insmod $PEER_KO failed"
+	fi
+	[ -d /sys/module/vfio_ccw ] || fail "/sys/module/vfio_ccw missing after insmod"
+	[ -d $CSS/drivers/vfio_ccw ] || fail "css driver vfio_ccw not registered"
+	if [ "$DRIVER" = ours ]; then
+		# Tell the two apart: ours is not the file in /lib/modules.
+		[ "$(cat /sys/module/vfio_ccw/srcversion)" = "$(modinfo -F srcversion "$OURS_KO")" ] ||
+			fail "loaded vfio_ccw is not ours"
+	fi
+}
+
+unload_driver() {
+	rmmod vfio_ccw || fail "rmmod vfio_ccw failed"
+	expect_absent /sys/module/vfio_ccw
+	expect_absent $CSS/drivers/vfio_ccw
+}
+
+# bind_vfio SCHID: move the subchannel from io_subchannel to vfio_ccw.
+bind_vfio() {
+	local s=$1
+	if [ "$(driver_of "$s")" = io_subchannel ]; then
+		echo "$s" >$CSS/drivers/io_subchannel/unbind || fail "unbind from io_subchannel"
+	fi
+	[ -z "$(driver_of "$s")" ] || fail "$s still bound to $(driver_of "$s")"
+	echo vfio_ccw >"$CSS/devices/$s/driver_override" || fail "driver_override"
+	echo "$s" >$CSS/drivers/vfio_ccw/bind || fail "bind to vfio_ccw"
+	[ "$(driver_of "$s")" = vfio_ccw ] || fail "$s bound to '$(driver_of "$s")', not vfio_ccw"
+}
+
+# unbind_vfio SCHID: give the subchannel back to io_subchannel.
+unbind_vfio() {
+	local s=$1
+	if [ "$(driver_of "$s")" = vfio_ccw ]; then
+		echo "$s" >$CSS/drivers/vfio_ccw/unbind || fail "unbind from vfio_ccw"
+	fi
+	[ -z "$(driver_of "$s")" ] || fail "$s still bound to $(driver_of "$s")"
+	echo >"$CSS/devices/$s/driver_override"
+	echo "$s" >$CSS/drivers/io_subchannel/bind || fail "bind back to io_subchannel"
+	[ "$(driver_of "$s")" = io_subchannel ] || fail "$s not back on io_subchannel"
+}
+
+# create_mdev SCHID UUID
+create_mdev() {
+	echo "$2" >"$CSS/devices/$1/mdev_supported_types/vfio_ccw-io/create" ||
+		fail "create mdev $2 on $1"
+	[ -d "/sys/bus/mdev/devices/$2" ] || fail "mdev $2 missing after create"
+}
+
+remove_mdev() {
+	echo 1 >"/sys/bus/mdev/devices/$1/remove" || fail "remove mdev $1"
+	expect_absent "/sys/bus/mdev/devices/$1"
+}
+
+# vfio_group_of UUID: the IOMMU group number of an mdev.
+vfio_group_of() {
+	basename "$(readlink "/sys/bus/mdev/devices/$1/iommu_group")"
+}
+
+# vfio_cdev_of UUID: /dev/vfio/devices/vfioN of an mdev.
+vfio_cdev_of() {
+	echo "/dev/vfio/devices/$(ls "/sys/bus/mdev/devices/$1/vfio-dev/")"
+}
+
+# for_each_driver FN: run FN for ours, then for the peer.  Each run
+# starts from a subchannel bound to io_subchannel and no vfio_ccw module.
+for_each_driver() {
+	for DRIVER in ours peer; do
+		if [ -d /sys/module/vfio_ccw ]; then
+			rmmod vfio_ccw 2>/dev/null
+		fi
+		"$1"
+	done
+	DRIVER=ours
+}

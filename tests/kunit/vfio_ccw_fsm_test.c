@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the vfio-ccw state x event table, against a scripted
+ * fake subchannel (struct fake_sch) instead of the common I/O layer.
+ */
+
+#include <kunit/test.h>
+#include <linux/slab.h>
+
+#include "vfio_ccw_private.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/**
+ * struct fake_sch - a subchannel whose answers the test scripts
+ * @parent: what the driver sees
+ * @enable_ret: returned by enable()
+ * @disable_ret: returned by disable(), one entry per call; the last one
+ *	repeats
+ * @nr_disable_ret: entries in @disable_ret
+ * @schib_ret: returned by update_schib()
+ * @chc_ret: returned by cancel_halt_clear() while *iretry > 0; with the
+ *	budget spent it answers -EIO as cio does
+ * @enables: calls of enable()
+ * @disables: calls of disable()
+ * @schib_updates: calls of update_schib()
+ * @chc_calls: calls of cancel_halt_clear()
+ */
+struct fake_sch {
+	struct vfio_ccw_parent parent;
+	int enable_ret;
+	int disable_ret[4];
+	int nr_disable_ret;
+	int schib_ret;
+	int chc_ret;
+	int enables;
+	int disables;
+	int schib_updates;
+	int chc_calls;
+};
+
+static struct fake_sch *to_fake(struct vfio_ccw_parent *parent)
+{
+	return container_of(parent, struct fake_sch, parent);
+}
+
+static int fake_enable(struct vfio_ccw_parent *parent)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	to_fake(parent)->enables++;
+	return to_fake(parent)->enable_ret;
+}
+
+static int fake_disable(struct vfio_ccw_parent *parent)
+{
+	struct fake_sch *f = to_fake(parent);
+	int i = min(f->disables, max(f->nr_disable_ret - 1, 0));
+
+	lockdep_assert_held(&parent->fsm_lock);
+	f->disables++;
+	return f->nr_disable_ret ? f->disable_ret[i] : 0;
+}
+
+static int fake_update_schib(struct vfio_ccw_parent *parent)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	to_fake(parent)->schib_updates++;
+	return to_fake(parent)->schib_ret;
+}
+
+static int fake_cancel_halt_clear(struct vfio_ccw_parent *parent, int *iretry)
+{
+	struct fake_sch *f = to_fake(parent);
+
+	lockdep_assert_held(&parent->fsm_lock);
+	f->chc_calls++;
+	if (*iretry <= 0)
+		return -EIO;
+	(*iretry)--;
+	return f->chc_ret;
+}
+
+static const struct vfio_ccw_sch_ops fake_ops = {
+	.enable = fake_enable,
+	.disable = fake_disable,
+	.update_schib = fake_update_schib,
+	.cancel_halt_clear = fake_cancel_halt_clear,
+};
+
+/* A test-owned stand-in for the VFIO device that opens the subchannel. */
+static struct vfio_ccw_private fake_user;
+
+static struct fake_sch *fake_sch_new(struct kunit *test,
+				     enum vfio_ccw_state state)
+{
+	struct fake_sch *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	vfio_ccw_parent_init(&f->parent, NULL, &fake_ops);
+	f->parent.quiesce_wait = 1;
+	f->parent.state = state;
+	if (state == VFIO_CCW_STATE_IDLE || state == VFIO_CCW_STATE_BUSY ||
+	    state == VFIO_CCW_STATE_QUIESCING)
+		f->parent.user = &fake_user;
+	if (state == VFIO_CCW_STATE_QUIESCING)
+		f->parent.quiesce_retries = 255;
+	return f;
+}
+
+/**
+ * struct fsm_cell_case - one cell of the table, with scripted answers
+ * @name: case description
+ * @from: state before the event
+ * @event: the event
+ * @enable_ret: fake enable() answer
+ * @disable_ret: fake disable() answer
+ * @schib_ret: fake update_schib() answer
+ * @chc_ret: fake cancel_halt_clear() answer
+ * @to: expected state after
+ * @ret: expected return of the dispatcher
+ * @enables: expected enable() calls
+ * @disables: expected disable() calls
+ * @user_after: whether a user is attached afterwards
+ */
+struct fsm_cell_case {
+	const char *name;
+	enum vfio_ccw_state from;
+	enum vfio_ccw_event event;
+	int enable_ret, disable_ret, schib_ret, chc_ret;
+	enum vfio_ccw_state to;
+	int ret;
+	int enables, disables;
+	bool user_after;
+};
+
+#define S(x) VFIO_CCW_STATE_##x
+#define E(x) VFIO_CCW_EVENT_##x
+
+static const struct fsm_cell_case fsm_cell_cases[] = {
+	/* NOT_OPER: terminal; everything refused or ignored */
+	{ "NOT_OPER+INIT refused", S(NOT_OPER), E(INIT), .to = S(NOT_OPER), .ret = -ENODEV },
+	{ "NOT_OPER+NOT_OPER ignored", S(NOT_OPER), E(NOT_OPER), .to = S(NOT_OPER) },
+	{ "NOT_OPER+IO_REQ refused", S(NOT_OPER), E(IO_REQ), .to = S(NOT_OPER), .ret = -ENODEV },
+	{ "NOT_OPER+INTERRUPT dropped", S(NOT_OPER), E(INTERRUPT), .to = S(NOT_OPER) },
+	{ "NOT_OPER+SCHIB_CHANGED ignored", S(NOT_OPER), E(SCHIB_CHANGED), .to = S(NOT_OPER) },
+	{ "NOT_OPER+CLOSE detaches", S(NOT_OPER), E(CLOSE), .to = S(NOT_OPER) },
+	/* STANDBY */
+	{ "STANDBY+INIT enables", S(STANDBY), E(INIT), .to = S(IDLE), .enables = 1,
+	  .user_after = true },
+	{ "STANDBY+INIT device gone", S(STANDBY), E(INIT), .enable_ret = -ENODEV,
+	  .to = S(NOT_OPER), .ret = -ENODEV, .enables = 1 },
+	{ "STANDBY+INIT enable busy", S(STANDBY), E(INIT), .enable_ret = -EBUSY,
+	  .to = S(STANDBY), .ret = -EBUSY, .enables = 1 },
+	{ "STANDBY+NOT_OPER", S(STANDBY), E(NOT_OPER), .to = S(NOT_OPER), .disables = 1 },
+	{ "STANDBY+IO_REQ not open", S(STANDBY), E(IO_REQ), .to = S(STANDBY), .ret = -EBADF },
+	{ "STANDBY+INTERRUPT dropped", S(STANDBY), E(INTERRUPT), .to = S(STANDBY) },
+	{ "STANDBY+SCHIB_CHANGED still there", S(STANDBY), E(SCHIB_CHANGED), .to = S(STANDBY) },
+	{ "STANDBY+SCHIB_CHANGED gone", S(STANDBY), E(SCHIB_CHANGED), .schib_ret = -ENODEV,
+	  .to = S(NOT_OPER), .disables = 1 },
+	{ "STANDBY+CLOSE not open", S(STANDBY), E(CLOSE), .to = S(STANDBY), .ret = -EBADF },
+	/* IDLE */
+	{ "IDLE+INIT double open", S(IDLE), E(INIT), .to = S(IDLE), .ret = -EBUSY,
+	  .user_after = true },
+	{ "IDLE+NOT_OPER", S(IDLE), E(NOT_OPER), .to = S(NOT_OPER), .disables = 1,
+	  .user_after = true },
+	{ "IDLE+INTERRUPT unsolicited", S(IDLE), E(INTERRUPT), .to = S(IDLE), .user_after = true },
+	{ "IDLE+SCHIB_CHANGED still there", S(IDLE), E(SCHIB_CHANGED), .to = S(IDLE),
+	  .user_after = true },
+	{ "IDLE+SCHIB_CHANGED gone", S(IDLE), E(SCHIB_CHANGED), .schib_ret = -ENODEV,
+	  .to = S(NOT_OPER), .disables = 1, .user_after = true },
+	{ "IDLE+CLOSE disables", S(IDLE), E(CLOSE), .to = S(STANDBY), .disables = 1 },
+	{ "IDLE+CLOSE status pending", S(IDLE), E(CLOSE), .disable_ret = -EBUSY,
+	  .to = S(QUIESCING), .disables = 1 },
+	{ "IDLE+CLOSE device gone", S(IDLE), E(CLOSE), .disable_ret = -ENODEV,
+	  .to = S(NOT_OPER), .disables = 1 },
+	/* BUSY */
+	{ "BUSY+INIT double open", S(BUSY), E(INIT), .to = S(BUSY), .ret = -EBUSY,
+	  .user_after = true },
+	{ "BUSY+NOT_OPER", S(BUSY), E(NOT_OPER), .to = S(NOT_OPER), .disables = 1,
+	  .user_after = true },
+	{ "BUSY+IO_REQ outstanding", S(BUSY), E(IO_REQ), .to = S(BUSY), .ret = -EBUSY,
+	  .user_after = true },
+	{ "BUSY+SCHIB_CHANGED gone", S(BUSY), E(SCHIB_CHANGED), .schib_ret = -ENODEV,
+	  .to = S(NOT_OPER), .disables = 1, .user_after = true },
+	{ "BUSY+CLOSE quiesces", S(BUSY), E(CLOSE), .disable_ret = -EBUSY,
+	  .to = S(QUIESCING), .disables = 1 },
+	/* QUIESCING */
+	{ "QUIESCING+INIT refused", S(QUIESCING), E(INIT), .to = S(QUIESCING), .ret = -EBUSY,
+	  .user_after = true },
+	{ "QUIESCING+NOT_OPER", S(QUIESCING), E(NOT_OPER), .to = S(NOT_OPER), .disables = 1,
+	  .user_after = true },
+	{ "QUIESCING+IO_REQ refused", S(QUIESCING), E(IO_REQ), .to = S(QUIESCING),
+	  .ret = -EBUSY, .user_after = true },
+	{ "QUIESCING+INTERRUPT final", S(QUIESCING), E(INTERRUPT), .to = S(STANDBY),
+	  .disables = 1, .user_after = true },
+	{ "QUIESCING+INTERRUPT still pending", S(QUIESCING), E(INTERRUPT),
+	  .disable_ret = -EBUSY, .to = S(QUIESCING), .disables = 1, .user_after = true },
+	{ "QUIESCING+SCHIB_CHANGED gone", S(QUIESCING), E(SCHIB_CHANGED), .schib_ret = -ENODEV,
+	  .to = S(NOT_OPER), .disables = 1, .user_after = true },
+	{ "QUIESCING+CLOSE step issued", S(QUIESCING), E(CLOSE), .chc_ret = -EBUSY,
+	  .to = S(QUIESCING), .user_after = true },
+	{ "QUIESCING+CLOSE step done", S(QUIESCING), E(CLOSE), .chc_ret = 0,
+	  .to = S(STANDBY), .disables = 1, .user_after = true },
+	{ "QUIESCING+CLOSE device gone", S(QUIESCING), E(CLOSE), .chc_ret = -ENODEV,
+	  .to = S(NOT_OPER), .user_after = true },
+};
+
+static void fsm_cell_case_desc(const struct fsm_cell_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(fsm_cell, fsm_cell_cases, fsm_cell_case_desc);
+
+static void vfio_ccw_fsm_test_cell(struct kunit *test)
+{
+	const struct fsm_cell_case *c = test->param_value;
+	struct fake_sch *f = fake_sch_new(test, c->from);
+	int ret;
+
+	f->enable_ret = c->enable_ret;
+	f->disable_ret[0] = c->disable_ret;
+	f->nr_disable_ret = 1;
+	f->schib_ret = c->schib_ret;
+	f->chc_ret = c->chc_ret;
+
+	ret = vfio_ccw_fsm_event(&f->parent, c->event,
+				 c->event == E(INIT) ? &fake_user : NULL);
+
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	KUNIT_EXPECT_STREQ(test, vfio_ccw_state_name(f->parent.state),
+			   vfio_ccw_state_name(c->to));
+	KUNIT_EXPECT_EQ(test, f->enables, c->enables);
+	KUNIT_EXPECT_EQ(test, f->disables, c->disables);
+	KUNIT_EXPECT_EQ(test, !!f->parent.user, c->user_after);
+}
+
+/* Every cell of the table must be reachable by some case above. */
+static void vfio_ccw_fsm_test_every_cell_named(struct kunit *test)
+{
+	bool seen[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {};
+	int s, e, i;
+
+	for (i = 0; i < ARRAY_SIZE(fsm_cell_cases); i++)
+		seen[fsm_cell_cases[i].from][fsm_cell_cases[i].event] = true;
+	for (s = 0; s < VFIO_CCW_NR_STATES; s++)
+		for (e = 0; e < VFIO_CCW_NR_EVENTS; e++)
+			if (!seen[s][e] && !(s == S(IDLE) && e == E(IO_REQ)) &&
+			    !(s == S(BUSY) && e == E(INTERRUPT)))
+				KUNIT_FAIL(test, "no case for %s + %s",
+					   vfio_ccw_state_name(s), vfio_ccw_event_name(e));
+}
+
+/* Out-of-range events are refused without touching the state. */
+static void vfio_ccw_fsm_test_bad_event(struct kunit *test)
+{
+	struct fake_sch *f = fake_sch_new(test, S(IDLE));
+
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, VFIO_CCW_NR_EVENTS, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+}
+
+/*
+ * Closing with I/O outstanding: the closing thread steps through
+ * cancel/halt/clear until disabling succeeds.
+ */
+static void vfio_ccw_fsm_test_close_quiesces(struct kunit *test)
+{
+	struct fake_sch *f = fake_sch_new(test, S(BUSY));
+
+	/* busy at CLOSE, busy after the first step, idle after the second */
+	f->disable_ret[0] = -EBUSY;
+	f->disable_ret[1] = -EBUSY;
+	f->disable_ret[2] = 0;
+	f->nr_disable_ret = 3;
+	f->chc_ret = 0;
+
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_close(&f->parent), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
+	KUNIT_EXPECT_EQ(test, f->chc_calls, 2);
+	KUNIT_EXPECT_EQ(test, f->disables, 3);
+	KUNIT_EXPECT_NULL(test, f->parent.user);
+}
+
+/*
+ * A device that never quiesces: the budget of cancel/halt/clear runs
+ * out, the close still returns and the subchannel is given up.
+ */
+static void vfio_ccw_fsm_test_close_gives_up(struct kunit *test)
+{
+	struct fake_sch *f = fake_sch_new(test, S(BUSY));
+
+	f->disable_ret[0] = -EBUSY;
+	f->nr_disable_ret = 1;
+	f->chc_ret = -EBUSY;
+
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_close(&f->parent), -EIO);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(NOT_OPER));
+	/* 255 steps allowed, the 256th call reports the budget spent */
+	KUNIT_EXPECT_EQ(test, f->chc_calls, 256);
+}
+
+static struct kunit_case vfio_ccw_fsm_test_cases[] = {
+	KUNIT_CASE_PARAM(vfio_ccw_fsm_test_cell, fsm_cell_gen_params),
+	KUNIT_CASE(vfio_ccw_fsm_test_every_cell_named),
+	KUNIT_CASE(vfio_ccw_fsm_test_bad_event),
+	KUNIT_CASE(vfio_ccw_fsm_test_close_quiesces),
+	KUNIT_CASE(vfio_ccw_fsm_test_close_gives_up),
+	{}
+};
+
+static struct kunit_suite vfio_ccw_fsm_test_suite = {
+	.name = "vfio_ccw_fsm",
+	.test_cases = vfio_ccw_fsm_test_cases,
+};
+
+/* --- the IRB queue ------------------------------------------------------ */
+
+static void vfio_ccw_irbq_test_fifo(struct kunit *test)
+{
+	struct fake_sch *f = fake_sch_new(test, S(IDLE));
+	struct irb irb = {};
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		irb.scsw.cmd.count = 0x1000 + i;
+		KUNIT_EXPECT_TRUE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
+	}
+	for (i = 0; i < 3; i++) {
+		KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
+		KUNIT_EXPECT_EQ(test, (int)irb.scsw.cmd.count, 0x1000 + i);
+	}
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
+}
+
+static void vfio_ccw_irbq_test_overflow(struct kunit *test)
+{
+	struct fake_sch *f = fake_sch_new(test, S(IDLE));
+	struct irb irb = {};
+	int i;
+
+	for (i = 0; i < VFIO_CCW_IRB_QUEUE_LEN; i++) {
+		irb.scsw.cmd.count = i;
+		KUNIT_EXPECT_TRUE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
+	}
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
+	KUNIT_EXPECT_EQ(test, f->parent.irbs.overflows, 2);
+	/* the oldest survive, in order; a slot freed takes a new one */
+	KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
+	KUNIT_EXPECT_EQ(test, (int)irb.scsw.cmd.count, 0);
+	irb.scsw.cmd.count = 99;
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
+	for (i = 1; i < VFIO_CCW_IRB_QUEUE_LEN; i++) {
+		KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
+		KUNIT_EXPECT_EQ(test, (int)irb.scsw.cmd.count, i);
+	}
+	KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
+	KUNIT_EXPECT_EQ(test, (int)irb.scsw.cmd.count, 99);
+}
+
+/*
+ * Two interrupts before the worker runs: the worker feeds both to the
+ * table; a final status while QUIESCING lets the subchannel disable.
+ */
+static void vfio_ccw_irbq_test_worker_drains(struct kunit *test)
+{
+	struct fake_sch *f = fake_sch_new(test, S(QUIESCING));
+	struct irb irb = {};
+
+	f->disable_ret[0] = -EBUSY;
+	f->disable_ret[1] = 0;
+	f->nr_disable_ret = 2;
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->disables, 2);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
+	KUNIT_EXPECT_EQ(test, f->parent.irbs.count, 0);
+}
+
+static struct kunit_case vfio_ccw_irbq_test_cases[] = {
+	KUNIT_CASE(vfio_ccw_irbq_test_fifo),
+	KUNIT_CASE(vfio_ccw_irbq_test_overflow),
+	KUNIT_CASE(vfio_ccw_irbq_test_worker_drains),
+	{}
+};
+
+static struct kunit_suite vfio_ccw_irbq_test_suite = {
+	.name = "vfio_ccw_irbq",
+	.test_cases = vfio_ccw_irbq_test_cases,
+};
+
+kunit_test_suites(&vfio_ccw_fsm_test_suite, &vfio_ccw_irbq_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for vfio_ccw");
+MODULE_LICENSE("GPL");

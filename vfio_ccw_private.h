@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio-ccw: pass an s390 I/O subchannel to user space through VFIO.
+ *
+ * Internal interfaces shared by the driver's files.  The locking rules
+ * are written out in Documentation/locking.rst; every lock member below
+ * names what it protects.
+ */
+#ifndef _VFIO_CCW_PRIVATE_H_
+#define _VFIO_CCW_PRIVATE_H_
+
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/vfio.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <asm/cio.h>
+
+#include "css.h"
+
+/**
+ * enum vfio_ccw_state - state of a subchannel bound to vfio_ccw
+ * @VFIO_CCW_STATE_NOT_OPER: the device is gone; terminal until the css
+ *	layer unregisters the subchannel.
+ * @VFIO_CCW_STATE_STANDBY: bound, no user; the subchannel is disabled.
+ * @VFIO_CCW_STATE_IDLE: a user has the device open; subchannel enabled,
+ *	no channel program outstanding.
+ * @VFIO_CCW_STATE_BUSY: a start function issued for the user is
+ *	outstanding.
+ * @VFIO_CCW_STATE_QUIESCING: going back to STANDBY while I/O may still be
+ *	outstanding; cancel/halt/clear are being issued.
+ * @VFIO_CCW_NR_STATES: number of states.
+ */
+enum vfio_ccw_state {
+	VFIO_CCW_STATE_NOT_OPER,
+	VFIO_CCW_STATE_STANDBY,
+	VFIO_CCW_STATE_IDLE,
+	VFIO_CCW_STATE_BUSY,
+	VFIO_CCW_STATE_QUIESCING,
+	VFIO_CCW_NR_STATES
+};
+
+/**
+ * enum vfio_ccw_event - inputs of the state machine
+ * @VFIO_CCW_EVENT_INIT: a user opened the device: enable the subchannel.
+ * @VFIO_CCW_EVENT_NOT_OPER: the device is not operational any more.
+ * @VFIO_CCW_EVENT_IO_REQ: the user asked for a start subchannel.
+ * @VFIO_CCW_EVENT_INTERRUPT: an interruption response block was taken
+ *	from the IRB queue by the worker.
+ * @VFIO_CCW_EVENT_SCHIB_CHANGED: the css layer reported a subchannel or
+ *	channel-path event; the SCHIB must be re-read.
+ * @VFIO_CCW_EVENT_CLOSE: the user closed the device (not in the 2018
+ *	design: closing must quiesce and disable the subchannel, which only
+ *	the table may do).
+ * @VFIO_CCW_NR_EVENTS: number of events.
+ */
+enum vfio_ccw_event {
+	VFIO_CCW_EVENT_INIT,
+	VFIO_CCW_EVENT_NOT_OPER,
+	VFIO_CCW_EVENT_IO_REQ,
+	VFIO_CCW_EVENT_INTERRUPT,
+	VFIO_CCW_EVENT_SCHIB_CHANGED,
+	VFIO_CCW_EVENT_CLOSE,
+	VFIO_CCW_NR_EVENTS
+};
+
+struct vfio_ccw_parent;
+
+/**
+ * struct vfio_ccw_sch_ops - what the state machine does to a subchannel
+ * @enable: enable the subchannel for I/O interruptions.
+ * @disable: disable it; -EBUSY while a function is still pending.
+ * @update_schib: re-read the SCHIB; -ENODEV when the device is gone.
+ * @cancel_halt_clear: one step of the quiesce sequence (see
+ *	cio_cancel_halt_clear()); *@iretry counts the attempts.
+ *
+ * The real implementation (vfio_ccw_sch.c) takes the subchannel lock
+ * around each call into the common I/O layer; the KUnit tests replace it
+ * with a scripted fake.  Every operation is called with the FSM mutex
+ * held and must not sleep while holding the subchannel lock.
+ */
+struct vfio_ccw_sch_ops {
+	int (*enable)(struct vfio_ccw_parent *parent);
+	int (*disable)(struct vfio_ccw_parent *parent);
+	int (*update_schib)(struct vfio_ccw_parent *parent);
+	int (*cancel_halt_clear)(struct vfio_ccw_parent *parent, int *iretry);
+};
+
+/* Bits of vfio_ccw_parent.pending */
+#define VFIO_CCW_PENDING_SCHIB_CHANGED	0	/* sch_event/chp_event seen */
+#define VFIO_CCW_PENDING_UNREG		1	/* unregistration requested */
+
+/* How long the closing thread waits for each quiesce step to finish. */
+#define VFIO_CCW_QUIESCE_WAIT		(HZ / 4)
+
+/* Interruption response blocks captured in IRQ context, not yet handled. */
+#define VFIO_CCW_IRB_QUEUE_LEN 8
+
+/**
+ * struct vfio_ccw_irb_queue - bounded FIFO between IRQ context and worker
+ * @lock: protects every other member; taken in IRQ context.
+ * @irb: the ring.
+ * @head: index of the oldest entry.
+ * @count: number of entries.
+ * @overflows: IRBs dropped because the ring was full.
+ */
+struct vfio_ccw_irb_queue {
+	spinlock_t lock;		/* all members below; IRQ-safe */
+	struct irb irb[VFIO_CCW_IRB_QUEUE_LEN];
+	unsigned int head;
+	unsigned int count;
+	unsigned long overflows;
+};
+
+/**
+ * struct vfio_ccw_parent - one I/O subchannel bound to vfio_ccw
+ * @sch: the subchannel.
+ * @ops: subchannel operations (real hardware or a test fake).
+ * @fsm_lock: owns @state, @user, @quiesce_retries and everything the
+ *	state machine touches in @user.  Taken by the dispatcher only.
+ * @state: current state; written only by the dispatcher, under
+ *	@fsm_lock.  Read locklessly (READ_ONCE) only to wait on @state_wq.
+ * @state_wq: woken by the dispatcher after every state change.
+ * @user: the VFIO device that opened the subchannel (INIT) until it
+ *	closes (CLOSE), else NULL.
+ * @quiesce_retries: cancel/halt/clear attempts of the current quiesce.
+ * @quiesce_wait: how long vfio_ccw_fsm_close() waits for each quiesce
+ *	step (VFIO_CCW_QUIESCE_WAIT; shorter in tests).
+ * @irq_overflows_reported: value of @irbs.overflows last reported.
+ * @irbs: IRBs captured by the IRQ callback.
+ * @pending: VFIO_CCW_PENDING_* bits set by css callbacks for the worker.
+ * @event_work: feeds @pending and @irbs to the state machine.
+ * @mdev_parent: mdev core's view of this subchannel.
+ * @mdev_type: the single type, vfio_ccw-io.
+ * @mdev_type_list: the type list for mdev_register_parent(): @mdev_type.
+ */
+struct vfio_ccw_parent {
+	struct subchannel *sch;
+	const struct vfio_ccw_sch_ops *ops;
+
+	struct mutex fsm_lock;		/* state, user, quiesce_*, user's regions */
+	enum vfio_ccw_state state;
+	wait_queue_head_t state_wq;
+	struct vfio_ccw_private *user;
+	int quiesce_retries;
+	unsigned long quiesce_wait;
+	unsigned long irq_overflows_reported;
+
+	struct vfio_ccw_irb_queue irbs;
+	unsigned long pending;
+	struct work_struct event_work;
+
+	struct mdev_parent mdev_parent;
+	struct mdev_type mdev_type;
+	struct mdev_type *mdev_type_list;
+};
+
+/**
+ * struct vfio_ccw_private - the VFIO device of one mdev
+ * @vdev: VFIO core's device; must stay first for vfio_alloc_device().
+ * @parent: the subchannel this mdev sits on; outlives the mdev.
+ */
+struct vfio_ccw_private {
+	struct vfio_device vdev;
+	struct vfio_ccw_parent *parent;
+};
+
+/* vfio_ccw_fsm.c */
+int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
+		       enum vfio_ccw_event event, void *arg);
+const char *vfio_ccw_state_name(enum vfio_ccw_state state);
+const char *vfio_ccw_event_name(enum vfio_ccw_event event);
+int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent);
+
+/* vfio_ccw_drv.c */
+void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
+			  struct subchannel *sch,
+			  const struct vfio_ccw_sch_ops *ops);
+bool vfio_ccw_irb_push(struct vfio_ccw_irb_queue *q, const struct irb *irb);
+bool vfio_ccw_irb_pop(struct vfio_ccw_irb_queue *q, struct irb *irb);
+void vfio_ccw_event_work(struct work_struct *work);
+void vfio_ccw_queue_event_work(struct vfio_ccw_parent *parent);
+
+/* vfio_ccw_sch.c */
+extern const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops;
+
+/* vfio_ccw_ops.c */
+extern struct mdev_driver vfio_ccw_mdev_driver;
+
+#endif /* _VFIO_CCW_PRIVATE_H_ */

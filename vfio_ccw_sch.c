@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ccw: the real subchannel backend of the state machine.
+ *
+ * Each operation takes the subchannel lock (owned by the common I/O
+ * layer, also taken by it in IRQ context) around one call into cio and
+ * never sleeps while holding it.  The state machine calls these with
+ * its own mutex held; the lock order is fsm_lock -> sch->lock.
+ */
+
+#include <linux/lockdep.h>
+#include <linux/spinlock.h>
+
+#include "cio.h"
+#include "vfio_ccw_private.h"
+
+static int vfio_ccw_sch_enable(struct vfio_ccw_parent *parent)
+{
+	struct subchannel *sch = parent->sch;
+	int ret;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	/* intparm: lets the IRQ path tell our interrupts from stray ones */
+	ret = cio_enable_subchannel(sch, (u32)virt_to_phys(sch));
+	spin_unlock_irq(&sch->lock);
+	return ret;
+}
+
+static int vfio_ccw_sch_disable(struct vfio_ccw_parent *parent)
+{
+	struct subchannel *sch = parent->sch;
+	int ret;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	ret = cio_disable_subchannel(sch);
+	spin_unlock_irq(&sch->lock);
+	return ret;
+}
+
+static int vfio_ccw_sch_update_schib(struct vfio_ccw_parent *parent)
+{
+	struct subchannel *sch = parent->sch;
+	int ret;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	ret = cio_update_schib(sch);
+	if (!ret) {
+		sch->lpm = sch->schib.pmcw.pam & sch->opm;
+		ret = css_sch_is_valid(&sch->schib) ? 0 : -ENODEV;
+	}
+	spin_unlock_irq(&sch->lock);
+	return ret ? -ENODEV : 0;
+}
+
+static int vfio_ccw_sch_cancel_halt_clear(struct vfio_ccw_parent *parent,
+					  int *iretry)
+{
+	struct subchannel *sch = parent->sch;
+	int ret;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	ret = cio_cancel_halt_clear(sch, iretry);
+	spin_unlock_irq(&sch->lock);
+	return ret;
+}
+
+const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops = {
+	.enable = vfio_ccw_sch_enable,
+	.disable = vfio_ccw_sch_disable,
+	.update_schib = vfio_ccw_sch_update_schib,
+	.cancel_halt_clear = vfio_ccw_sch_cancel_halt_clear,
+};
