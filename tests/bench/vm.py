@@ -202,6 +202,8 @@ def run(args):
                     booted = True
                     print(f"[vm {args.flavour}] booted in {int(time.monotonic() - start)} s: {rest}",
                           file=sys.stderr, flush=True)
+                elif tag == "SAY":
+                    print(f"  guest: {rest}", flush=True)
                 elif tag == "SUITE":
                     print(f"[vm {args.flavour}] suite {rest}", file=sys.stderr, flush=True)
                 elif tag == "RESULT":
