@@ -16,7 +16,8 @@
 ifneq ($(KERNELRELEASE),)
 # --- kbuild part: in-tree under drivers/s390/cio/ or out of tree (M=) ---
 
-vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o
+vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o \
+	      vfio_ccw_cp.o
 
 ifneq ($(KBUILD_EXTMOD),)
 obj-m += vfio_ccw.o
@@ -77,7 +78,7 @@ clean:
 
 # --- static checks -------------------------------------------------------
 
-SOURCES := $(filter-out %.mod.c,$(wildcard $(PWD)/*.c $(PWD)/*.h $(PWD)/tests/kunit/*.c))
+SOURCES := $(filter-out %.mod.c,$(wildcard $(PWD)/*.c $(PWD)/*.h $(PWD)/tests/kunit/*.[ch]))
 
 static: sparse checkpatch kerneldoc w1
 

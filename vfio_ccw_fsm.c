@@ -17,6 +17,7 @@
 #define KMSG_COMPONENT "vfio_ccw"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
+#include <linux/eventfd.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
@@ -29,10 +30,15 @@
  * @arg: event-specific input (the IRB for INTERRUPT).
  * @ret: what the dispatcher returns to its caller; 0 unless an action
  *	sets it.
+ * @signal_io: an IRB was put into the user's I/O region: the dispatcher
+ *	signals the I/O eventfd once the new state is published, so that
+ *	user space never sees the interrupt before the state allows the
+ *	next start.
  */
 struct vfio_ccw_fsm_call {
 	void *arg;
 	int ret;
+	bool signal_io;
 };
 
 typedef enum vfio_ccw_state (*vfio_ccw_fsm_action_t)(struct vfio_ccw_parent *parent,
@@ -123,10 +129,12 @@ static enum vfio_ccw_state fsm_not_oper(struct vfio_ccw_parent *parent,
 	lockdep_assert_held(&parent->fsm_lock);
 	/*
 	 * Best effort: a device that is gone cannot be disabled either, and
-	 * the subchannel is about to be unregistered.  The user keeps the
-	 * device open until it closes; every request is refused meanwhile.
+	 * the subchannel is about to be unregistered.  Nothing will run the
+	 * program any more.  The user keeps the device open until it
+	 * closes; every request is refused meanwhile.
 	 */
 	parent->ops->disable(parent);
+	vfio_ccw_cp_free(&parent->cp);
 	return VFIO_CCW_STATE_NOT_OPER;
 }
 
@@ -153,6 +161,7 @@ static enum vfio_ccw_state fsm_init(struct vfio_ccw_parent *parent,
 					VFIO_CCW_STATE_STANDBY;
 	}
 	parent->user = call->arg;
+	parent->mem_ctx = call->arg;
 	return VFIO_CCW_STATE_IDLE;
 }
 
@@ -189,10 +198,15 @@ static enum vfio_ccw_state fsm_disable_or_quiesce(struct vfio_ccw_parent *parent
 
 	lockdep_assert_held(&parent->fsm_lock);
 	ret = parent->ops->disable(parent);
-	if (!ret)
+	if (!ret) {
+		/* Disabled: no function can touch the program's pages now. */
+		vfio_ccw_cp_free(&parent->cp);
 		return VFIO_CCW_STATE_STANDBY;
-	if (ret == -ENODEV)
+	}
+	if (ret == -ENODEV) {
+		vfio_ccw_cp_free(&parent->cp);
 		return VFIO_CCW_STATE_NOT_OPER;
+	}
 	/* A function is still pending: quiesce before disabling. */
 	if (parent->state != VFIO_CCW_STATE_QUIESCING)
 		parent->quiesce_retries = 255;
@@ -226,6 +240,7 @@ static enum vfio_ccw_state fsm_quiesce_step(struct vfio_ccw_parent *parent,
 	case -EBUSY:
 		return VFIO_CCW_STATE_QUIESCING;
 	case -ENODEV:
+		vfio_ccw_cp_free(&parent->cp);
 		return VFIO_CCW_STATE_NOT_OPER;
 	default:
 		/* Out of retries: the device does not respond to clear. */
@@ -251,22 +266,98 @@ static enum vfio_ccw_state fsm_irq_quiescing(struct vfio_ccw_parent *parent,
 	return fsm_disable_or_quiesce(parent, call);
 }
 
-/* --- IO_REQ ----------------------------------------------------------- */
+/* --- IO_REQ: the guest's START SUBCHANNEL --------------------------------- */
 
-static enum vfio_ccw_state fsm_io_unsupported(struct vfio_ccw_parent *parent,
-					      struct vfio_ccw_fsm_call *call)
+static enum vfio_ccw_state fsm_io_request(struct vfio_ccw_parent *parent,
+					  struct vfio_ccw_fsm_call *call)
 {
+	union orb *orb = call->arg;
+	int cc, ret;
+
 	lockdep_assert_held(&parent->fsm_lock);
-	call->ret = -EOPNOTSUPP;
-	return parent->state;
+	ret = vfio_ccw_cp_build(&parent->cp, orb, parent->mem, parent->mem_ctx);
+	if (ret) {
+		call->ret = ret;
+		return VFIO_CCW_STATE_IDLE;
+	}
+
+	cc = parent->ops->start(parent, vfio_ccw_cp_orb(&parent->cp,
+			(u32)(unsigned long)parent));
+	switch (cc) {
+	case 0:
+		return VFIO_CCW_STATE_BUSY;
+	case 1:		/* status pending */
+	case 2:		/* busy */
+		ret = -EBUSY;
+		break;
+	case 3:		/* not operational: path or device? */
+		if (parent->ops->update_schib(parent) == -ENODEV) {
+			vfio_ccw_cp_free(&parent->cp);
+			call->ret = -ENODEV;
+			return fsm_not_oper(parent, call);
+		}
+		ret = -EACCES;
+		break;
+	default:	/* refused, e.g. a program check on a bad ORB */
+		ret = cc < 0 ? cc : -EIO;
+		break;
+	}
+	vfio_ccw_cp_free(&parent->cp);
+	call->ret = ret;
+	return VFIO_CCW_STATE_IDLE;
 }
 
-/* IRQ delivered to the user: not yet wired to a region. */
-static enum vfio_ccw_state fsm_irq_user(struct vfio_ccw_parent *parent,
+/* --- INTERRUPT for the user --------------------------------------------- */
+
+/* The start function is over: nothing active, nothing suspended. */
+static bool irb_ends_start(struct irb *irb)
+{
+	return (scsw_stctl(&irb->scsw) & SCSW_STCTL_STATUS_PEND) &&
+	       !(scsw_actl(&irb->scsw) &
+		 (SCSW_ACTL_DEVACT | SCSW_ACTL_SCHACT | SCSW_ACTL_SUSPENDED));
+}
+
+static void fsm_deliver_irb(struct vfio_ccw_parent *parent,
+			    struct vfio_ccw_fsm_call *call, const struct irb *irb)
+{
+	struct vfio_ccw_private *user = parent->user;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	if (!user)
+		return;
+	memcpy(user->io_region.irb_area, irb, sizeof(*irb));
+	user->interrupts++;
+	call->signal_io = true;
+}
+
+/* Unsolicited status while idle: the guest wants to see it. */
+static enum vfio_ccw_state fsm_irq_idle(struct vfio_ccw_parent *parent,
 					struct vfio_ccw_fsm_call *call)
 {
 	lockdep_assert_held(&parent->fsm_lock);
-	return parent->state;
+	fsm_deliver_irb(parent, call, call->arg);
+	return VFIO_CCW_STATE_IDLE;
+}
+
+/*
+ * Status for the outstanding program.  Only the interrupt that ends the
+ * start function releases the program: intermediate (PCI) and suspended
+ * status leave it running.
+ */
+static enum vfio_ccw_state fsm_irq_busy(struct vfio_ccw_parent *parent,
+					struct vfio_ccw_fsm_call *call)
+{
+	struct irb *irb = call->arg;
+	bool final = irb_ends_start(irb);
+
+	lockdep_assert_held(&parent->fsm_lock);
+	if (scsw_is_solicited(&irb->scsw))
+		vfio_ccw_cp_update_scsw(&parent->cp, &irb->scsw);
+	fsm_deliver_irb(parent, call, irb);
+	if (!final)
+		return VFIO_CCW_STATE_BUSY;
+	vfio_ccw_cp_free(&parent->cp);
+	return VFIO_CCW_STATE_IDLE;
 }
 
 /*
@@ -293,8 +384,8 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 	[VFIO_CCW_STATE_IDLE] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_refuse_ebusy,
 		[VFIO_CCW_EVENT_NOT_OPER]	= fsm_not_oper,
-		[VFIO_CCW_EVENT_IO_REQ]		= fsm_io_unsupported,
-		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_user,
+		[VFIO_CCW_EVENT_IO_REQ]		= fsm_io_request,
+		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_idle,
 		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_schib_changed,
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_close,
 	},
@@ -302,7 +393,7 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_refuse_ebusy,
 		[VFIO_CCW_EVENT_NOT_OPER]	= fsm_not_oper,
 		[VFIO_CCW_EVENT_IO_REQ]		= fsm_refuse_ebusy,
-		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_user,
+		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_busy,
 		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_schib_changed,
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_close,
 	},
@@ -317,38 +408,63 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 };
 
 /**
- * vfio_ccw_fsm_event() - feed one event to the state machine
+ * vfio_ccw_fsm_event_locked() - feed one event to the state machine
  * @parent: the subchannel
  * @event: what happened
- * @arg: event-specific input: the opening VFIO device for INIT, the IRB
- *	for INTERRUPT, NULL otherwise
+ * @arg: event-specific input: the opening VFIO device for INIT, the
+ *	guest ORB for IO_REQ, the IRB for INTERRUPT, NULL otherwise
  *
- * Runs the action of the cell [current state][@event] with the FSM mutex
- * held and publishes the state it returns before waking waiters.
+ * Runs the action of the cell [current state][@event], publishes the
+ * state it returns, wakes waiters, and then signals the user's I/O
+ * eventfd if the action delivered an IRB.
  *
- * Context: process context; takes and releases @parent->fsm_lock.
+ * Context: process context; @parent->fsm_lock held.
  * Return: 0, or the errno the action chose (e.g. -EBUSY, -ENODEV).
  */
-int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
-		       enum vfio_ccw_event event, void *arg)
+int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
+			      enum vfio_ccw_event event, void *arg)
+	__must_hold(&parent->fsm_lock)
 {
 	struct vfio_ccw_fsm_call call = { .arg = arg };
 	enum vfio_ccw_state old, new;
 
-	if (WARN_ON_ONCE((unsigned int)event >= VFIO_CCW_NR_EVENTS))
+	lockdep_assert_held(&parent->fsm_lock);
+	/* Not a cell of the table: refused, state untouched. */
+	if ((unsigned int)event >= VFIO_CCW_NR_EVENTS)
 		return -EINVAL;
 
-	mutex_lock(&parent->fsm_lock);
 	old = parent->state;
 	new = vfio_ccw_jumptable[old][event](parent, &call);
 	if (new != old) {
 		WRITE_ONCE(parent->state, new);
 		wake_up_all(&parent->state_wq);
 	}
-	mutex_unlock(&parent->fsm_lock);
+	if (call.signal_io && parent->user && parent->user->io_trigger)
+		eventfd_signal(parent->user->io_trigger);
 	pr_debug("%s + %s -> %s (%d)\n", vfio_ccw_state_name(old),
 		 vfio_ccw_event_name(event), vfio_ccw_state_name(new), call.ret);
 	return call.ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
+
+/**
+ * vfio_ccw_fsm_event() - take the FSM mutex and feed one event
+ * @parent: the subchannel
+ * @event: what happened
+ * @arg: as for vfio_ccw_fsm_event_locked()
+ *
+ * Context: process context; takes and releases @parent->fsm_lock.
+ * Return: as vfio_ccw_fsm_event_locked().
+ */
+int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
+		       enum vfio_ccw_event event, void *arg)
+{
+	int ret;
+
+	mutex_lock(&parent->fsm_lock);
+	ret = vfio_ccw_fsm_event_locked(parent, event, arg);
+	mutex_unlock(&parent->fsm_lock);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event);
 

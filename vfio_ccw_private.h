@@ -14,11 +14,13 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
+#include <linux/vfio_ccw.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <asm/cio.h>
 
 #include "css.h"
+#include "vfio_ccw_cp.h"
 
 /**
  * enum vfio_ccw_state - state of a subchannel bound to vfio_ccw
@@ -75,6 +77,8 @@ struct vfio_ccw_parent;
  * @update_schib: re-read the SCHIB; -ENODEV when the device is gone.
  * @cancel_halt_clear: one step of the quiesce sequence (see
  *	cio_cancel_halt_clear()); *@iretry counts the attempts.
+ * @start: START SUBCHANNEL with @orb; returns the condition code (0-3)
+ *	or -EIO when the instruction was refused (program check).
  *
  * The real implementation (vfio_ccw_sch.c) takes the subchannel lock
  * around each call into the common I/O layer; the KUnit tests replace it
@@ -86,6 +90,7 @@ struct vfio_ccw_sch_ops {
 	int (*disable)(struct vfio_ccw_parent *parent);
 	int (*update_schib)(struct vfio_ccw_parent *parent);
 	int (*cancel_halt_clear)(struct vfio_ccw_parent *parent, int *iretry);
+	int (*start)(struct vfio_ccw_parent *parent, union orb *orb);
 };
 
 /* Bits of vfio_ccw_parent.pending */
@@ -118,13 +123,17 @@ struct vfio_ccw_irb_queue {
  * struct vfio_ccw_parent - one I/O subchannel bound to vfio_ccw
  * @sch: the subchannel.
  * @ops: subchannel operations (real hardware or a test fake).
- * @fsm_lock: owns @state, @user, @quiesce_retries and everything the
- *	state machine touches in @user.  Taken by the dispatcher only.
+ * @fsm_lock: owns @state, @user, @cp, @quiesce_retries and the
+ *	user-visible state of @user (its regions and eventfds).
  * @state: current state; written only by the dispatcher, under
  *	@fsm_lock.  Read locklessly (READ_ONCE) only to wait on @state_wq.
  * @state_wq: woken by the dispatcher after every state change.
  * @user: the VFIO device that opened the subchannel (INIT) until it
  *	closes (CLOSE), else NULL.
+ * @mem: how @cp reaches guest memory.
+ * @mem_ctx: argument of @mem's functions: @user, set by INIT.
+ * @cp: the channel program of the outstanding start, active in BUSY
+ *	(and in QUIESCING until the subchannel is quiet).
  * @quiesce_retries: cancel/halt/clear attempts of the current quiesce.
  * @quiesce_wait: how long vfio_ccw_fsm_close() waits for each quiesce
  *	step (VFIO_CCW_QUIESCE_WAIT; shorter in tests).
@@ -144,6 +153,9 @@ struct vfio_ccw_parent {
 	enum vfio_ccw_state state;
 	wait_queue_head_t state_wq;
 	struct vfio_ccw_private *user;
+	const struct vfio_ccw_mem_ops *mem;
+	void *mem_ctx;
+	struct vfio_ccw_cp cp;
 	int quiesce_retries;
 	unsigned long quiesce_wait;
 	unsigned long irq_overflows_reported;
@@ -161,15 +173,25 @@ struct vfio_ccw_parent {
  * struct vfio_ccw_private - the VFIO device of one mdev
  * @vdev: VFIO core's device; must stay first for vfio_alloc_device().
  * @parent: the subchannel this mdev sits on; outlives the mdev.
+ * @io_region: the I/O region as user space reads it (owned by
+ *	@parent->fsm_lock).
+ * @io_trigger: eventfd signalled when an IRB is in @io_region (owned by
+ *	@parent->fsm_lock).
+ * @interrupts: IRBs delivered to @io_region, for debugging.
  */
 struct vfio_ccw_private {
 	struct vfio_device vdev;
 	struct vfio_ccw_parent *parent;
+	struct ccw_io_region io_region;
+	struct eventfd_ctx *io_trigger;
+	unsigned long interrupts;
 };
 
 /* vfio_ccw_fsm.c */
 int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
 		       enum vfio_ccw_event event, void *arg);
+int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
+			      enum vfio_ccw_event event, void *arg);
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);
 const char *vfio_ccw_event_name(enum vfio_ccw_event event);
 int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent);
@@ -188,5 +210,6 @@ extern const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops;
 
 /* vfio_ccw_ops.c */
 extern struct mdev_driver vfio_ccw_mdev_driver;
+extern const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops;
 
 #endif /* _VFIO_CCW_PRIVATE_H_ */

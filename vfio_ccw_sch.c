@@ -12,6 +12,7 @@
 #include <linux/spinlock.h>
 
 #include "cio.h"
+#include "ioasm.h"
 #include "vfio_ccw_private.h"
 
 static int vfio_ccw_sch_enable(struct vfio_ccw_parent *parent)
@@ -68,9 +69,25 @@ static int vfio_ccw_sch_cancel_halt_clear(struct vfio_ccw_parent *parent,
 	return ret;
 }
 
+static int vfio_ccw_sch_start(struct vfio_ccw_parent *parent, union orb *orb)
+{
+	struct subchannel *sch = parent->sch;
+	int cc;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	cc = ssch(sch->schid, orb);
+	/* cio_cancel_halt_clear() reads the cached activity control. */
+	if (cc == 0)
+		sch->schib.scsw.cmd.actl |= SCSW_ACTL_START_PEND;
+	spin_unlock_irq(&sch->lock);
+	return cc;
+}
+
 const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops = {
 	.enable = vfio_ccw_sch_enable,
 	.disable = vfio_ccw_sch_disable,
 	.update_schib = vfio_ccw_sch_update_schib,
 	.cancel_halt_clear = vfio_ccw_sch_cancel_halt_clear,
+	.start = vfio_ccw_sch_start,
 };

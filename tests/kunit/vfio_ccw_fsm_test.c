@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_fake.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -21,6 +22,8 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
  * @schib_ret: returned by update_schib()
  * @chc_ret: returned by cancel_halt_clear() while *iretry > 0; with the
  *	budget spent it answers -EIO as cio does
+ * @start_cc: condition code start() answers
+ * @starts: calls of start()
  * @enables: calls of enable()
  * @disables: calls of disable()
  * @schib_updates: calls of update_schib()
@@ -33,6 +36,8 @@ struct fake_sch {
 	int nr_disable_ret;
 	int schib_ret;
 	int chc_ret;
+	int start_cc;
+	int starts;
 	int enables;
 	int disables;
 	int schib_updates;
@@ -80,11 +85,19 @@ static int fake_cancel_halt_clear(struct vfio_ccw_parent *parent, int *iretry)
 	return f->chc_ret;
 }
 
+static int fake_start(struct vfio_ccw_parent *parent, union orb *orb)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	to_fake(parent)->starts++;
+	return to_fake(parent)->start_cc;
+}
+
 static const struct vfio_ccw_sch_ops fake_ops = {
 	.enable = fake_enable,
 	.disable = fake_disable,
 	.update_schib = fake_update_schib,
 	.cancel_halt_clear = fake_cancel_halt_clear,
+	.start = fake_start,
 };
 
 /* A test-owned stand-in for the VFIO device that opens the subchannel. */
@@ -235,6 +248,12 @@ static void vfio_ccw_fsm_test_cell(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, !!f->parent.user, c->user_after);
 }
 
+/* Cells with a suite of their own below (they need guest memory). */
+static bool io_cell_tested(int s, int e)
+{
+	return (s == S(IDLE) && e == E(IO_REQ)) || (s == S(BUSY) && e == E(INTERRUPT));
+}
+
 /* Every cell of the table must be reachable by some case above. */
 static void vfio_ccw_fsm_test_every_cell_named(struct kunit *test)
 {
@@ -245,8 +264,7 @@ static void vfio_ccw_fsm_test_every_cell_named(struct kunit *test)
 		seen[fsm_cell_cases[i].from][fsm_cell_cases[i].event] = true;
 	for (s = 0; s < VFIO_CCW_NR_STATES; s++)
 		for (e = 0; e < VFIO_CCW_NR_EVENTS; e++)
-			if (!seen[s][e] && !(s == S(IDLE) && e == E(IO_REQ)) &&
-			    !(s == S(BUSY) && e == E(INTERRUPT)))
+			if (!seen[s][e] && !io_cell_tested(s, e))
 				KUNIT_FAIL(test, "no case for %s + %s",
 					   vfio_ccw_state_name(s), vfio_ccw_event_name(e));
 }
@@ -313,6 +331,194 @@ static struct kunit_case vfio_ccw_fsm_test_cases[] = {
 static struct kunit_suite vfio_ccw_fsm_test_suite = {
 	.name = "vfio_ccw_fsm",
 	.test_cases = vfio_ccw_fsm_test_cases,
+};
+
+/* --- IO_REQ and INTERRUPT with a real channel program ----------------------- */
+
+#define GUEST_CPA	(FAKE_MEM_BASE)
+#define GUEST_DATA	(FAKE_MEM_BASE + 0x2000)
+
+/* An IDLE subchannel whose user has a SENSE ID program in guest memory. */
+static struct fake_sch *fake_sch_io(struct kunit *test, struct fake_mem **mem,
+				    struct vfio_ccw_private **user, union orb *orb)
+{
+	struct fake_sch *f = fake_sch_new(test, S(IDLE));
+	struct ccw1 c = { .cmd_code = CCW_CMD_SENSE_ID, .flags = CCW_FLAG_SLI,
+			  .count = 256, .cda = u32_to_dma32(GUEST_DATA) };
+
+	*mem = fake_mem_new(test);
+	*user = kunit_kzalloc(test, sizeof(**user), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *user);
+	f->parent.user = *user;
+	f->parent.mem = &fake_mem_ops;
+	f->parent.mem_ctx = *mem;
+	fake_mem_ccws(*mem, GUEST_CPA, &c, 1);
+	memset(orb, 0, sizeof(*orb));
+	orb->cmd.fmt = 1;
+	orb->cmd.pfch = 1;
+	orb->cmd.lpm = 0x80;
+	orb->cmd.key = 3;
+	orb->cmd.cpa = u32_to_dma32(GUEST_CPA);
+	return f;
+}
+
+static int fsm_io_req(struct fake_sch *f, struct fake_mem *mem, union orb *orb)
+{
+	return vfio_ccw_fsm_event(&f->parent, E(IO_REQ), orb);
+}
+
+/**
+ * struct fsm_start_case - START SUBCHANNEL outcomes
+ * @name: description
+ * @cc: condition code of the fake ssch (or -EIO)
+ * @schib_ret: update_schib() answer after cc 3
+ * @ret: expected errno
+ * @to: expected state
+ * @pinned: pages pinned afterwards
+ */
+struct fsm_start_case {
+	const char *name;
+	int cc, schib_ret, ret;
+	enum vfio_ccw_state to;
+	int pinned;
+};
+
+static const struct fsm_start_case fsm_start_cases[] = {
+	{ "cc 0 starts", 0, 0, 0, S(BUSY), 1 },
+	{ "cc 1 status pending", 1, 0, -EBUSY, S(IDLE), 0 },
+	{ "cc 2 busy", 2, 0, -EBUSY, S(IDLE), 0 },
+	{ "cc 3 path not operational", 3, 0, -EACCES, S(IDLE), 0 },
+	{ "cc 3 device gone", 3, -ENODEV, -ENODEV, S(NOT_OPER), 0 },
+	{ "program check", -EIO, 0, -EIO, S(IDLE), 0 },
+};
+
+static void fsm_start_case_desc(const struct fsm_start_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(fsm_start, fsm_start_cases, fsm_start_case_desc);
+
+static void vfio_ccw_fsm_io_test_start(struct kunit *test)
+{
+	const struct fsm_start_case *c = test->param_value;
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+
+	f->start_cc = c->cc;
+	f->schib_ret = c->schib_ret;
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), c->ret);
+	KUNIT_EXPECT_EQ(test, f->starts, 1);
+	KUNIT_EXPECT_STREQ(test, vfio_ccw_state_name(f->parent.state),
+			   vfio_ccw_state_name(c->to));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), c->pinned);
+	KUNIT_EXPECT_EQ(test, f->parent.cp.active, c->pinned > 0);
+	if (c->pinned) {
+		/* key and LPM reach the subchannel unchanged */
+		KUNIT_EXPECT_EQ(test, (int)f->parent.cp.orb.cmd.key, 3);
+		KUNIT_EXPECT_EQ(test, (int)f->parent.cp.orb.cmd.lpm, 0x80);
+	}
+	vfio_ccw_cp_free(&f->parent.cp);
+}
+
+/* A program that cannot be translated never reaches the subchannel. */
+static void vfio_ccw_fsm_io_test_bad_program(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+
+	orb.cmd.cpa = u32_to_dma32(GUEST_CPA + 4);
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EINVAL);
+	KUNIT_EXPECT_EQ(test, f->starts, 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+}
+
+/*
+ * Intermediate status keeps the program; the final status releases it
+ * exactly once and hands the IRB, CPA in guest terms, to the user.
+ */
+static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct irb irb = {}, *delivered;
+
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+
+	/* PCI: intermediate status, subchannel still active */
+	irb.scsw.cmd.stctl = SCSW_STCTL_INTER_STATUS | SCSW_STCTL_STATUS_PEND;
+	irb.scsw.cmd.actl = SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT;
+	irb.scsw.cmd.cc = 0;
+	irb.scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
+	KUNIT_EXPECT_TRUE(test, f->parent.cp.active);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 1);
+	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+
+	/* final: channel end + device end, CPA after the CCW */
+	memset(&irb, 0, sizeof(irb));
+	irb.scsw.cmd.stctl = SCSW_STCTL_PRIM_STATUS | SCSW_STCTL_SEC_STATUS |
+			     SCSW_STCTL_STATUS_PEND;
+	irb.scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
+	irb.scsw.cmd.dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	irb.scsw.cmd.cpa = u32_to_dma32(dma32_to_u32(f->parent.cp.orb.cmd.cpa) + 8);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_FALSE(test, f->parent.cp.active);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_EQ(test, user->interrupts, 2);
+	delivered = (struct irb *)user->io_region.irb_area;
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->scsw.cmd.cpa), GUEST_CPA + 8);
+
+	/* unsolicited status while idle is delivered, frees nothing */
+	memset(&irb, 0, sizeof(irb));
+	irb.scsw.cmd.stctl = SCSW_STCTL_ALERT_STATUS | SCSW_STCTL_STATUS_PEND;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
+}
+
+/* Closing while a program runs: it is released once quiesced. */
+static void vfio_ccw_fsm_io_test_close_busy(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	f->disable_ret[0] = -EBUSY;
+	f->disable_ret[1] = 0;
+	f->nr_disable_ret = 2;
+	f->chc_ret = 0;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(CLOSE), NULL), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(QUIESCING));
+	/* still running: the pages stay pinned while quiescing */
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 1);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_close(&f->parent), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+}
+
+static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
+	KUNIT_CASE_PARAM(vfio_ccw_fsm_io_test_start, fsm_start_gen_params),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_bad_program),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_interrupts),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_close_busy),
+	{}
+};
+
+static struct kunit_suite vfio_ccw_fsm_io_test_suite = {
+	.name = "vfio_ccw_fsm_io",
+	.test_cases = vfio_ccw_fsm_io_test_cases,
 };
 
 /* --- the IRB queue ------------------------------------------------------ */
@@ -392,7 +598,8 @@ static struct kunit_suite vfio_ccw_irbq_test_suite = {
 	.test_cases = vfio_ccw_irbq_test_cases,
 };
 
-kunit_test_suites(&vfio_ccw_fsm_test_suite, &vfio_ccw_irbq_test_suite);
+kunit_test_suites(&vfio_ccw_fsm_test_suite, &vfio_ccw_fsm_io_test_suite,
+		  &vfio_ccw_irbq_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for vfio_ccw");
 MODULE_LICENSE("GPL");

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of channel-program translation, against fake guest
+ * memory.  The translated program is checked the way a channel would
+ * see it: from the host ORB's CPA, through host CCWs, TICs and IDALs
+ * down to the physical addresses of the (fake) pinned guest pages.
+ */
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+#include <asm/idals.h>
+
+#include "vfio_ccw_cp.h"
+#include "vfio_ccw_fake.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define G(off)		(FAKE_MEM_BASE + (off))	/* guest address */
+#define SLI		CCW_FLAG_SLI
+#define CC		CCW_FLAG_CC
+#define IDA		CCW_FLAG_IDA
+
+static struct ccw1 ccw(u8 cmd, u8 flags, u16 count, u32 cda)
+{
+	return (struct ccw1){ .cmd_code = cmd, .flags = flags, .count = count,
+			      .cda = u32_to_dma32(cda) };
+}
+
+/* Format-1 ORB with prefetch, all paths, format-1 (31-bit) 2K IDAWs. */
+static union orb orb_at(u64 cpa)
+{
+	union orb o = {};
+
+	o.cmd.fmt = 1;
+	o.cmd.pfch = 1;
+	o.cmd.lpm = 0xff;
+	o.cmd.cpa = u32_to_dma32(cpa);
+	return o;
+}
+
+/**
+ * struct cp_fixture - one test's guest memory and program
+ * @mem: fake guest memory
+ * @cp: the program under test
+ */
+struct cp_fixture {
+	struct fake_mem *mem;
+	struct vfio_ccw_cp cp;
+};
+
+static void cp_fixture_free(void *data)
+{
+	vfio_ccw_cp_free(&((struct cp_fixture *)data)->cp);
+}
+
+static struct cp_fixture *cp_fixture_new(struct kunit *test)
+{
+	struct cp_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->mem = fake_mem_new(test);
+	/* Runs before fake_mem's release: unpin before the pages go. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, cp_fixture_free, f), 0);
+	return f;
+}
+
+static int cp_build(struct cp_fixture *f, union orb orb)
+{
+	return vfio_ccw_cp_build(&f->cp, &orb, &fake_mem_ops, f->mem);
+}
+
+/* The n-th host CCW of the first segment, as the channel finds it. */
+static struct ccw1 *host_ccw(struct cp_fixture *f, int n)
+{
+	union orb *orb = vfio_ccw_cp_orb(&f->cp, 0);
+
+	return (struct ccw1 *)dma32_to_virt(orb->cmd.cpa) + n;
+}
+
+static u64 host_idaw(struct ccw1 *c, int n)
+{
+	return dma64_to_u64(((dma64_t *)dma32_to_virt(c->cda))[n]);
+}
+
+/* --- translation of single data CCWs ----------------------------------- */
+
+static void vfio_ccw_cp_test_direct(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = { ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x800)) };
+	union orb *orb;
+	struct ccw1 *c;
+
+	fake_mem_ccws(f->mem, G(0), prog, 1);
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	orb = vfio_ccw_cp_orb(&f->cp, 0x1234);
+	KUNIT_EXPECT_EQ(test, (int)orb->cmd.fmt, 1);
+	KUNIT_EXPECT_EQ(test, (int)orb->cmd.c64, 1);
+	KUNIT_EXPECT_EQ(test, (int)orb->cmd.i2k, 1);	/* guest asked for 2K IDAWs */
+	KUNIT_EXPECT_EQ(test, (int)orb->cmd.lpm, 0xff);
+	KUNIT_EXPECT_EQ(test, (int)orb->cmd.intparm, 0x1234);
+	c = host_ccw(f, 0);
+	KUNIT_EXPECT_EQ(test, c->cmd_code, CCW_CMD_SENSE_ID);
+	KUNIT_EXPECT_EQ(test, c->flags, SLI | IDA);
+	KUNIT_EXPECT_EQ(test, c->count, 256);
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 0), fake_mem_phys(f->mem, G(0x800)));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 1);
+	KUNIT_EXPECT_EQ(test, f->cp.pinned, 1);
+
+	vfio_ccw_cp_free(&f->cp);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 0);
+	KUNIT_EXPECT_FALSE(test, f->cp.active);
+}
+
+static void vfio_ccw_cp_test_format0(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw0 c0 = { .cmd_code = CCW_CMD_SENSE_ID, .cda = G(0x800),
+			   .flags = SLI, .count = 256 };
+	union orb o = orb_at(G(0));
+	struct ccw1 *c;
+
+	o.cmd.fmt = 0;
+	fake_mem_write(f->mem, G(0), &c0, sizeof(c0));
+	KUNIT_ASSERT_EQ(test, cp_build(f, o), 0);
+	c = host_ccw(f, 0);
+	KUNIT_EXPECT_EQ(test, (int)vfio_ccw_cp_orb(&f->cp, 0)->cmd.fmt, 1);
+	KUNIT_EXPECT_EQ(test, c->cmd_code, CCW_CMD_SENSE_ID);
+	KUNIT_EXPECT_EQ(test, c->flags, SLI | IDA);
+	KUNIT_EXPECT_EQ(test, c->count, 256);
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 0), fake_mem_phys(f->mem, G(0x800)));
+}
+
+/* A direct buffer across a page boundary, 4K IDAWs: one run of 2 pages. */
+static void vfio_ccw_cp_test_page_cross(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = { ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x1f80)) };
+	union orb o = orb_at(G(0));
+	struct ccw1 *c;
+
+	o.cmd.c64 = 1;
+	fake_mem_ccws(f->mem, G(0), prog, 1);
+	KUNIT_ASSERT_EQ(test, cp_build(f, o), 0);
+	c = host_ccw(f, 0);
+	KUNIT_EXPECT_EQ(test, (int)vfio_ccw_cp_orb(&f->cp, 0)->cmd.i2k, 0);
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 0), fake_mem_phys(f->mem, G(0x1f80)));
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 1), fake_mem_phys(f->mem, G(0x2000)));
+	KUNIT_EXPECT_EQ(test, f->mem->pin_calls, 1);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 2);
+}
+
+/* Guest format-2 IDAL, 4K blocks, in two pages apart: two runs. */
+static void vfio_ccw_cp_test_ida_fmt2(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = { ccw(CCW_CMD_SENSE_ID, SLI | IDA, 512, G(0x1000)) };
+	u64 idal[] = { G(0x2f00), G(0x5000) };
+	union orb o = orb_at(G(0));
+	struct ccw1 *c;
+
+	o.cmd.c64 = 1;
+	fake_mem_ccws(f->mem, G(0), prog, 1);
+	fake_mem_write(f->mem, G(0x1000), idal, sizeof(idal));
+	KUNIT_ASSERT_EQ(test, cp_build(f, o), 0);
+	c = host_ccw(f, 0);
+	KUNIT_EXPECT_EQ(test, c->flags, SLI | IDA);
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 0), fake_mem_phys(f->mem, G(0x2f00)));
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 1), fake_mem_phys(f->mem, G(0x5000)));
+	KUNIT_EXPECT_EQ(test, f->mem->pin_calls, 2);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 2);
+}
+
+/* Guest format-1 IDAL (31-bit, 2K blocks): two blocks of one page. */
+static void vfio_ccw_cp_test_ida_fmt1(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = { ccw(CCW_CMD_SENSE_ID, SLI | IDA, 512, G(0x1000)) };
+	u32 idal[] = { G(0x2700), G(0x2800) };
+	struct ccw1 *c;
+
+	fake_mem_ccws(f->mem, G(0), prog, 1);
+	fake_mem_write(f->mem, G(0x1000), idal, sizeof(idal));
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	c = host_ccw(f, 0);
+	KUNIT_EXPECT_EQ(test, (int)vfio_ccw_cp_orb(&f->cp, 0)->cmd.i2k, 1);
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 0), fake_mem_phys(f->mem, G(0x2700)));
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 1), fake_mem_phys(f->mem, G(0x2800)));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 1);
+}
+
+/* The guest rewrites its IDAL after we read it: we must not notice. */
+static void vfio_ccw_cp_test_idal_read_once(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = { ccw(CCW_CMD_SENSE_ID, SLI | IDA, 512, G(0x1000)) };
+	u64 idal[] = { G(0x2f00), G(0x3000) };
+	union orb o = orb_at(G(0));
+	struct ccw1 *c;
+
+	o.cmd.c64 = 1;
+	fake_mem_ccws(f->mem, G(0), prog, 1);
+	fake_mem_write(f->mem, G(0x1000), idal, sizeof(idal));
+	f->mem->flip_addr = G(0x1000);
+	f->mem->flip_val = G(0x7000);
+	KUNIT_ASSERT_EQ(test, cp_build(f, o), 0);
+	c = host_ccw(f, 0);
+	KUNIT_EXPECT_EQ(test, f->mem->flip_reads, 1);
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 0), fake_mem_phys(f->mem, G(0x2f00)));
+	KUNIT_EXPECT_EQ(test, host_idaw(c, 1), fake_mem_phys(f->mem, G(0x3000)));
+}
+
+/* Zero count, NOP and skipped input pin nothing; skipped output does. */
+static void vfio_ccw_cp_test_no_data(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = {
+		ccw(CCW_CMD_NOOP, CC, 16, 0x7ff00000),		/* unmapped */
+		ccw(CCW_CMD_SENSE_ID, CC | SLI, 0, 0x7ff00000),
+		ccw(0x02, CC | CCW_FLAG_SKIP, 100, 0x7ff00000),	/* read */
+		ccw(0x01, CCW_FLAG_SKIP, 100, G(0x3000)),	/* write */
+	};
+	int i;
+
+	fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, dma32_to_u32(host_ccw(f, i)->cda), 0);
+		KUNIT_EXPECT_FALSE(test, host_ccw(f, i)->flags & IDA);
+	}
+	KUNIT_EXPECT_TRUE(test, host_ccw(f, 3)->flags & IDA);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 1);
+}
+
+/* --- TICs and segments ---------------------------------------------------- */
+
+static void vfio_ccw_cp_test_tic_new_segment(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 seg0[] = { ccw(CCW_CMD_NOOP, CC, 0, 0), ccw(CCW_CMD_TIC, 0, 0, G(0x1100)) };
+	struct ccw1 seg1[] = { ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x2000)) };
+	struct ccw1 *tic, *target;
+	union scsw scsw = {};
+
+	fake_mem_ccws(f->mem, G(0), seg0, 2);
+	fake_mem_ccws(f->mem, G(0x1100), seg1, 1);
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	tic = host_ccw(f, 1);
+	KUNIT_EXPECT_EQ(test, tic->cmd_code, CCW_CMD_TIC);
+	target = dma32_to_virt(tic->cda);
+	KUNIT_EXPECT_EQ(test, target->cmd_code, CCW_CMD_SENSE_ID);
+	KUNIT_EXPECT_EQ(test, host_idaw(target, 0), fake_mem_phys(f->mem, G(0x2000)));
+
+	/* The channel reports CPA = last CCW + 8: back in guest terms. */
+	scsw.cmd.cpa = virt_to_dma32(target + 1);
+	vfio_ccw_cp_update_scsw(&f->cp, &scsw);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), G(0x1108));
+	scsw.cmd.cpa = virt_to_dma32(host_ccw(f, 1));
+	vfio_ccw_cp_update_scsw(&f->cp, &scsw);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), G(0x8));
+}
+
+/* A TIC back into its own segment (a device loop) is one segment. */
+static void vfio_ccw_cp_test_tic_loop(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = {
+		ccw(CCW_CMD_SENSE_ID, CC | SLI, 256, G(0x2000)),
+		ccw(CCW_CMD_TIC, 0, 0, G(0)),
+	};
+
+	fake_mem_ccws(f->mem, G(0), prog, 2);
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	KUNIT_EXPECT_EQ(test, f->cp.nr_segs, 1);
+	KUNIT_EXPECT_PTR_EQ(test, dma32_to_virt(host_ccw(f, 1)->cda),
+			    (void *)host_ccw(f, 0));
+}
+
+/* n segments chained by TICs, 0x100 apart. */
+static int build_tic_chain(struct kunit *test, struct cp_fixture *f, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct ccw1 seg[] = {
+			ccw(CCW_CMD_NOOP, i < n - 1 ? CC : 0, 0, 0),
+			ccw(CCW_CMD_TIC, 0, 0, G(0x100 * (i + 1))),
+		};
+
+		fake_mem_ccws(f->mem, G(0x100 * i), seg, i < n - 1 ? 2 : 1);
+	}
+	return cp_build(f, orb_at(G(0)));
+}
+
+static void vfio_ccw_cp_test_max_segments(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+
+	KUNIT_EXPECT_EQ(test, build_tic_chain(test, f, VFIO_CCW_CP_MAX_SEGS), 0);
+	KUNIT_EXPECT_EQ(test, f->cp.nr_segs, VFIO_CCW_CP_MAX_SEGS);
+}
+
+static void vfio_ccw_cp_test_too_many_segments(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+
+	KUNIT_EXPECT_EQ(test, build_tic_chain(test, f, VFIO_CCW_CP_MAX_SEGS + 1), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, f->cp.active);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 0);
+}
+
+/* n chained CCWs: NOOPs, then a SENSE ID that pins. */
+static int build_long_chain(struct cp_fixture *f, int n)
+{
+	struct ccw1 c = ccw(CCW_CMD_NOOP, CC, 0, 0);
+	int i;
+
+	for (i = 0; i < n - 1; i++)
+		fake_mem_ccws(f->mem, G(i * 8), &c, 1);
+	c = ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x8000));
+	fake_mem_ccws(f->mem, G((n - 1) * 8), &c, 1);
+	return cp_build(f, orb_at(G(0)));
+}
+
+static void vfio_ccw_cp_test_256_ccws(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+
+	KUNIT_EXPECT_EQ(test, build_long_chain(f, VFIO_CCW_CP_MAX_CCWS), 0);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 1);
+}
+
+static void vfio_ccw_cp_test_257_ccws(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+
+	KUNIT_EXPECT_EQ(test, build_long_chain(f, VFIO_CCW_CP_MAX_CCWS + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 0);
+}
+
+/* --- malformed programs: errno, nothing pinned, nothing active ------------- */
+
+/**
+ * struct cp_bad_case - a program the translator must refuse
+ * @name: description
+ * @prog: CCWs at guest offset 0
+ * @nr: CCWs in @prog
+ * @cpa: guest offset of the ORB's CPA
+ * @orb_tm: set the transport-mode bit
+ * @c64: format-2 IDAWs
+ * @idal: a guest IDAL at offset 0x1000, two entries, if non-zero
+ * @fail_pin_call: make this pin call fail
+ * @ret: the expected errno
+ */
+struct cp_bad_case {
+	const char *name;
+	struct ccw1 prog[3];
+	int nr;
+	u32 cpa;
+	bool orb_tm;
+	bool c64;
+	u64 idal[2];
+	int fail_pin_call;
+	int ret;
+};
+
+static const struct cp_bad_case cp_bad_cases[] = {
+	{ "transport mode", { { CCW_CMD_NOOP } }, 1, 0, .orb_tm = true, .ret = -EOPNOTSUPP },
+	{ "MIDA flag", { { CCW_CMD_SENSE_ID, 0x01, 256, 0 } }, 1, 0, .ret = -EOPNOTSUPP },
+	{ "CPA not doubleword aligned", { { CCW_CMD_NOOP } }, 1, 4, .ret = -EINVAL },
+	{ "CPA unmapped", { { CCW_CMD_NOOP } }, 1, 0x100000, .ret = -EFAULT },
+	{ "first CCW is a TIC", { { CCW_CMD_TIC, 0, 0, 0 } }, 1, 0, .ret = -EINVAL },
+	{ "TIC to TIC", { { CCW_CMD_NOOP, CC }, { CCW_CMD_TIC, 0, 0, 0 } }, 2, 0, .ret = -EINVAL },
+	{ "TIC target misaligned", { { CCW_CMD_NOOP, CC }, { CCW_CMD_TIC, 0, 0, 0 } }, 2, 0,
+	  .ret = -EINVAL },
+	{ "data unmapped", { { CCW_CMD_SENSE_ID, SLI, 256, 0 } }, 1, 0, .ret = -EFAULT },
+	{ "data beyond 2G", { { CCW_CMD_SENSE_ID, SLI, 256, 0 } }, 1, 0, .ret = -EINVAL },
+	{ "second pin fails", { { CCW_CMD_SENSE_ID, CC | SLI, 256, 0 },
+				{ CCW_CMD_SENSE_ID, SLI, 256, 0 } }, 2, 0,
+	  .fail_pin_call = 2, .ret = -EFAULT },
+	{ "IDAW not block aligned", { { CCW_CMD_SENSE_ID, SLI | IDA, 512, 0 } }, 1, 0,
+	  .c64 = true, .idal = { 0x2f00, 0x3100 }, .ret = -EINVAL },
+	{ "IDAL unmapped", { { CCW_CMD_SENSE_ID, SLI | IDA, 512, 0 } }, 1, 0,
+	  .c64 = true, .ret = -EFAULT },
+};
+
+static void cp_bad_case_desc(const struct cp_bad_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cp_bad, cp_bad_cases, cp_bad_case_desc);
+
+static void vfio_ccw_cp_test_bad(struct kunit *test)
+{
+	const struct cp_bad_case *c = test->param_value;
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[3];
+	union orb o;
+	int i;
+
+	/* Addresses in the table are guest offsets; fill in the specials. */
+	for (i = 0; i < c->nr; i++) {
+		u32 cda = dma32_to_u32(c->prog[i].cda);
+
+		prog[i] = c->prog[i];
+		if (!strcmp(c->name, "TIC to TIC") && i == 1)
+			cda = G(0x8);
+		else if (!strcmp(c->name, "TIC target misaligned") && i == 1)
+			cda = G(0x4);
+		else if (!strcmp(c->name, "data unmapped"))
+			cda = 0x7ff00000;
+		else if (!strcmp(c->name, "data beyond 2G"))
+			cda = 0x7fffff80;
+		else if (!strcmp(c->name, "IDAL unmapped"))
+			cda = 0x7ff00000;
+		else if (c->prog[i].flags & IDA)
+			cda = G(0x1000);
+		else if (c->prog[i].cmd_code != CCW_CMD_TIC)
+			cda = G(0x2000 + i * 0x1000);
+		prog[i].cda = u32_to_dma32(cda);
+	}
+	fake_mem_ccws(f->mem, G(0), prog, c->nr);
+	if (c->idal[0]) {
+		u64 idal[2] = { G(c->idal[0]), G(c->idal[1]) };
+
+		fake_mem_write(f->mem, G(0x1000), idal, sizeof(idal));
+	}
+	f->mem->fail_pin_call = c->fail_pin_call;
+	o = orb_at(c->cpa >= 0x100000 ? 0x7ff00000 : G(c->cpa));
+	o.cmd.c64 = c->c64;
+	o.tm.b = c->orb_tm;
+
+	KUNIT_EXPECT_EQ(test, cp_build(f, o), c->ret);
+	KUNIT_EXPECT_FALSE(test, f->cp.active);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 0);
+	KUNIT_EXPECT_EQ(test, f->cp.pinned, 0);
+}
+
+static void vfio_ccw_cp_test_iova_pinned(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = { ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x3800)) };
+
+	fake_mem_ccws(f->mem, G(0), prog, 1);
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_iova_pinned(&f->cp, G(0x3000), PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_iova_pinned(&f->cp, G(0), SZ_64K));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_iova_pinned(&f->cp, G(0x4000), PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_iova_pinned(&f->cp, G(0), PAGE_SIZE));
+	vfio_ccw_cp_free(&f->cp);
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_iova_pinned(&f->cp, G(0x3000), PAGE_SIZE));
+}
+
+static struct kunit_case vfio_ccw_cp_test_cases[] = {
+	KUNIT_CASE(vfio_ccw_cp_test_direct),
+	KUNIT_CASE(vfio_ccw_cp_test_format0),
+	KUNIT_CASE(vfio_ccw_cp_test_page_cross),
+	KUNIT_CASE(vfio_ccw_cp_test_ida_fmt2),
+	KUNIT_CASE(vfio_ccw_cp_test_ida_fmt1),
+	KUNIT_CASE(vfio_ccw_cp_test_idal_read_once),
+	KUNIT_CASE(vfio_ccw_cp_test_no_data),
+	KUNIT_CASE(vfio_ccw_cp_test_tic_new_segment),
+	KUNIT_CASE(vfio_ccw_cp_test_tic_loop),
+	KUNIT_CASE(vfio_ccw_cp_test_max_segments),
+	KUNIT_CASE(vfio_ccw_cp_test_too_many_segments),
+	KUNIT_CASE(vfio_ccw_cp_test_256_ccws),
+	KUNIT_CASE(vfio_ccw_cp_test_257_ccws),
+	KUNIT_CASE_PARAM(vfio_ccw_cp_test_bad, cp_bad_gen_params),
+	KUNIT_CASE(vfio_ccw_cp_test_iova_pinned),
+	{}
+};
+
+static struct kunit_suite vfio_ccw_cp_test_suite = {
+	.name = "vfio_ccw_cp",
+	.test_cases = vfio_ccw_cp_test_cases,
+};
+
+kunit_test_suite(vfio_ccw_cp_test_suite);

@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ccw: channel program translation.
+ *
+ * Two passes, both bounded and neither recursive:
+ *
+ * 1. Fetch.  Starting at the ORB's CPA, read guest CCWs into segments:
+ *    a segment is a run of consecutive CCWs that ends with a CCW that
+ *    does not chain, or with a TIC.  A TIC's target that lies in no
+ *    segment yet starts the next one.  At most VFIO_CCW_CP_MAX_SEGS
+ *    segments of VFIO_CCW_CP_MAX_CCWS CCWs each; format-0 CCWs are
+ *    converted to format 1 as they are read.
+ *
+ * 2. Translate.  Every TIC gets the host address of its target.  Every
+ *    CCW that moves data gets a host IDAL of format-2 IDAWs that address
+ *    guest pages pinned for it; guest IDALs are read exactly once.  CCWs
+ *    that move no data (count zero, NOP, skipped input) pin nothing.
+ *
+ * The guest is not trusted: every address, count and flag is checked
+ * before use, every failure unwinds what was pinned and allocated, and
+ * the guest's memory is never read twice for one decision.
+ */
+
+#define KMSG_COMPONENT "vfio_ccw"
+#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+#include <kunit/visibility.h>
+#include <asm/idals.h>
+
+#include "vfio_ccw_cp.h"
+
+#define CCW_FLAG_MIDA		0x01
+#define CCW_SIZE		sizeof(struct ccw1)
+#define GUEST_ADDR_LIMIT	BIT_ULL(31)	/* 31-bit channel addresses */
+
+/**
+ * struct cp_run - guest pages pinned in one call
+ * @iova: page-aligned guest address of the first page
+ * @npage: pages pinned
+ */
+struct cp_run {
+	u64 iova;
+	int npage;
+};
+
+/**
+ * struct cp_ccw - host resources of one translated CCW
+ * @idal: host IDAL the CCW addresses (31-bit memory), or NULL
+ * @runs: pinned runs, @nr_runs of them
+ * @nr_runs: entries of @runs holding pins
+ */
+struct cp_ccw {
+	dma64_t *idal;
+	struct cp_run *runs;
+	int nr_runs;
+};
+
+/**
+ * struct vfio_ccw_cp_seg - one guest segment and its host copy
+ * @guest: guest address of the first CCW
+ * @nr: CCWs in the segment
+ * @ccw: host CCWs, format 1, in 31-bit memory
+ * @res: per-CCW host resources
+ */
+struct vfio_ccw_cp_seg {
+	u32 guest;
+	int nr;
+	struct ccw1 *ccw;
+	struct cp_ccw *res;
+};
+
+/* --- small helpers ------------------------------------------------------ */
+
+static bool ccw_is_tic(const struct ccw1 *ccw)
+{
+	return ccw->cmd_code == CCW_CMD_TIC;
+}
+
+static bool ccw_chains(const struct ccw1 *ccw)
+{
+	return ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC);
+}
+
+/* Input commands, for which the skip flag suppresses the transfer. */
+static bool ccw_is_input(const struct ccw1 *ccw)
+{
+	return (ccw->cmd_code & 0x03) == 0x02 ||	/* read */
+	       (ccw->cmd_code & 0x0f) == 0x0c ||	/* read backward */
+	       (ccw->cmd_code & 0x0f) == 0x04;		/* sense */
+}
+
+static bool ccw_moves_no_data(const struct ccw1 *ccw)
+{
+	return !ccw->count || ccw->cmd_code == CCW_CMD_NOOP ||
+	       ((ccw->flags & CCW_FLAG_SKIP) && ccw_is_input(ccw));
+}
+
+/* Block size of the guest's IDAWs, which the host program keeps. */
+static unsigned int cp_block_size(const struct vfio_ccw_cp *cp)
+{
+	return cp->guest_orb.cmd.c64 && !cp->guest_orb.cmd.i2k ? SZ_4K : SZ_2K;
+}
+
+/* Convert one CCW read from the guest to format 1, in place. */
+static void ccw_to_fmt1(struct ccw1 *ccw, bool fmt1)
+{
+	struct ccw0 c0;
+
+	if (fmt1)
+		return;
+	memcpy(&c0, ccw, sizeof(c0));
+	ccw->cmd_code = (c0.cmd_code & 0x0f) == CCW_CMD_TIC ? CCW_CMD_TIC : c0.cmd_code;
+	ccw->flags = c0.flags;
+	ccw->count = c0.count;
+	ccw->cda = u32_to_dma32(c0.cda);
+}
+
+/* --- pass 1: fetch --------------------------------------------------------- */
+
+static struct vfio_ccw_cp_seg *cp_find_seg(struct vfio_ccw_cp *cp, u32 guest,
+					   int *index)
+{
+	int i;
+
+	for (i = 0; i < cp->nr_segs; i++) {
+		struct vfio_ccw_cp_seg *seg = &cp->segs[i];
+		u64 off = (u64)guest - seg->guest;
+
+		if (guest >= seg->guest && off < (u64)seg->nr * CCW_SIZE) {
+			*index = off / CCW_SIZE;
+			return seg;
+		}
+	}
+	return NULL;
+}
+
+static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
+{
+	struct vfio_ccw_cp_seg *seg;
+	bool fmt1 = cp->guest_orb.cmd.fmt;
+	int n = 0, ret;
+
+	if (guest & (CCW_SIZE - 1))
+		return -EINVAL;
+	if (cp->nr_segs == VFIO_CCW_CP_MAX_SEGS)
+		return -EINVAL;
+
+	seg = &cp->segs[cp->nr_segs];
+	seg->guest = guest;
+	seg->ccw = kcalloc(VFIO_CCW_CP_MAX_CCWS, CCW_SIZE, GFP_KERNEL | GFP_DMA);
+	if (!seg->ccw)
+		return -ENOMEM;
+	cp->nr_segs++;
+
+	/* Read the rest of the page at a time; stop at the end of chain. */
+	while (n < VFIO_CCW_CP_MAX_CCWS) {
+		u64 addr = (u64)guest + n * CCW_SIZE;
+		int chunk = min_t(int, VFIO_CCW_CP_MAX_CCWS - n,
+				  (PAGE_SIZE - offset_in_page(addr)) / CCW_SIZE);
+		int i;
+
+		/* CCWs live below 2G; stop reading at the limit. */
+		if (addr >= GUEST_ADDR_LIMIT)
+			return -EINVAL;
+		chunk = min_t(u64, chunk, (GUEST_ADDR_LIMIT - addr) / CCW_SIZE);
+		ret = cp->mem->read(cp->mem_ctx, addr, &seg->ccw[n], chunk * CCW_SIZE);
+		if (ret)
+			return ret;
+		for (i = n; i < n + chunk; i++) {
+			ccw_to_fmt1(&seg->ccw[i], fmt1);
+			if (ccw_is_tic(&seg->ccw[i]) || !ccw_chains(&seg->ccw[i])) {
+				seg->nr = i + 1;
+				return 0;
+			}
+		}
+		n += chunk;
+	}
+	/* The chain goes on past the 256th CCW. */
+	return -EINVAL;
+}
+
+static int cp_fetch(struct vfio_ccw_cp *cp)
+{
+	int i, idx, ret;
+
+	ret = cp_fetch_seg(cp, dma32_to_u32(cp->guest_orb.cmd.cpa));
+	if (ret)
+		return ret;
+	/* The first CCW of a program may not be a TIC. */
+	if (ccw_is_tic(&cp->segs[0].ccw[0]))
+		return -EINVAL;
+
+	/* Each segment ends in at most one TIC: follow it, iteratively. */
+	for (i = 0; i < cp->nr_segs; i++) {
+		struct vfio_ccw_cp_seg *seg = &cp->segs[i];
+		struct ccw1 *last = &seg->ccw[seg->nr - 1];
+		u32 target;
+
+		if (!ccw_is_tic(last))
+			continue;
+		target = dma32_to_u32(last->cda);
+		if (cp_find_seg(cp, target, &idx))
+			continue;
+		ret = cp_fetch_seg(cp, target);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* --- pass 2: translate ----------------------------------------------------- */
+
+static int cp_translate_tic(struct vfio_ccw_cp *cp, struct ccw1 *ccw)
+{
+	struct vfio_ccw_cp_seg *seg;
+	int idx;
+
+	if (dma32_to_u32(ccw->cda) & (CCW_SIZE - 1))
+		return -EINVAL;
+	seg = cp_find_seg(cp, dma32_to_u32(ccw->cda), &idx);
+	/* Fetch resolved every target; a TIC to a TIC is a program check. */
+	if (!seg || ccw_is_tic(&seg->ccw[idx]))
+		return -EINVAL;
+	ccw->cda = virt_to_dma32(&seg->ccw[idx]);
+	return 0;
+}
+
+/*
+ * Guest block addresses of one data CCW: from the guest's IDAL (read
+ * once, here) or, for a direct address, computed.  Returns the number
+ * of blocks or -errno.
+ */
+static int cp_guest_blocks(struct vfio_ccw_cp *cp, const struct ccw1 *ccw,
+			   u64 *blocks)
+{
+	unsigned int bs = cp_block_size(cp);
+	u32 cda = dma32_to_u32(ccw->cda);
+	int nr, i, ret;
+
+	if (!(ccw->flags & CCW_FLAG_IDA)) {
+		u64 start = cda;
+
+		if (start + ccw->count > GUEST_ADDR_LIMIT)
+			return -EINVAL;
+		nr = DIV_ROUND_UP((start & (bs - 1)) + ccw->count, bs);
+		blocks[0] = start;
+		for (i = 1; i < nr; i++)
+			blocks[i] = ALIGN_DOWN(start, bs) + (u64)i * bs;
+		return nr;
+	}
+
+	/* A guest IDAL: the first IDAW decides how many follow. */
+	if (cp->guest_orb.cmd.c64) {
+		u64 first;
+
+		if (cda & 7)
+			return -EINVAL;
+		ret = cp->mem->read(cp->mem_ctx, cda, &first, sizeof(first));
+		if (ret)
+			return ret;
+		nr = DIV_ROUND_UP((first & (bs - 1)) + ccw->count, bs);
+		blocks[0] = first;
+		if (nr > 1) {
+			ret = cp->mem->read(cp->mem_ctx, (u64)cda + 8, &blocks[1],
+					    (nr - 1) * sizeof(u64));
+			if (ret)
+				return ret;
+		}
+	} else {
+		u32 idaw[VFIO_CCW_CP_MAX_IDAWS];
+
+		if (cda & 3)
+			return -EINVAL;
+		ret = cp->mem->read(cp->mem_ctx, cda, &idaw[0], sizeof(u32));
+		if (ret)
+			return ret;
+		nr = DIV_ROUND_UP((idaw[0] & (bs - 1)) + ccw->count, bs);
+		if (nr > 1) {
+			ret = cp->mem->read(cp->mem_ctx, (u64)cda + 4, &idaw[1],
+					    (nr - 1) * sizeof(u32));
+			if (ret)
+				return ret;
+		}
+		for (i = 0; i < nr; i++) {
+			/* format-1 IDAWs are 31-bit */
+			if (idaw[i] & 0x80000000)
+				return -EINVAL;
+			blocks[i] = idaw[i];
+		}
+	}
+	/* Every IDAW but the first starts a block. */
+	for (i = 1; i < nr; i++)
+		if (blocks[i] & (bs - 1))
+			return -EINVAL;
+	return nr;
+}
+
+static void cp_unpin_ccw(struct vfio_ccw_cp *cp, struct cp_ccw *res)
+{
+	int i;
+
+	for (i = 0; i < res->nr_runs; i++) {
+		cp->mem->unpin(cp->mem_ctx, res->runs[i].iova, res->runs[i].npage);
+		cp->pinned -= res->runs[i].npage;
+	}
+	res->nr_runs = 0;
+}
+
+/*
+ * Pin the pages under @blocks, one call per run of consecutive pages,
+ * and point the host IDAWs at them.
+ */
+static int cp_pin_blocks(struct vfio_ccw_cp *cp, struct cp_ccw *res,
+			 const u64 *blocks, int nr)
+{
+	struct page *pages[VFIO_CCW_CP_MAX_IDAWS];
+	int page_of[VFIO_CCW_CP_MAX_IDAWS];	/* block -> index in pages */
+	u64 iova[VFIO_CCW_CP_MAX_IDAWS];
+	int npages = 0, i, r, first, ret;
+
+	/* Distinct pages in block order; 2K blocks may share one. */
+	for (i = 0; i < nr; i++) {
+		u64 p = blocks[i] & PAGE_MASK;
+
+		if (!npages || iova[npages - 1] != p)
+			iova[npages++] = p;
+		page_of[i] = npages - 1;
+	}
+
+	for (first = 0; first < npages; first = r) {
+		for (r = first + 1; r < npages && iova[r] == iova[r - 1] + PAGE_SIZE; r++)
+			;
+		ret = cp->mem->pin(cp->mem_ctx, iova[first], r - first, &pages[first]);
+		if (ret != r - first) {
+			if (ret > 0)
+				cp->mem->unpin(cp->mem_ctx, iova[first], ret);
+			cp_unpin_ccw(cp, res);
+			return ret < 0 ? ret : -EFAULT;
+		}
+		res->runs[res->nr_runs].iova = iova[first];
+		res->runs[res->nr_runs].npage = r - first;
+		res->nr_runs++;
+		cp->pinned += r - first;
+	}
+
+	for (i = 0; i < nr; i++)
+		res->idal[i] = u64_to_dma64(page_to_phys(pages[page_of[i]]) +
+					    offset_in_page(blocks[i]));
+	return 0;
+}
+
+static int cp_translate_data(struct vfio_ccw_cp *cp, struct ccw1 *ccw,
+			     struct cp_ccw *res)
+{
+	u64 blocks[VFIO_CCW_CP_MAX_IDAWS];
+	int nr, ret;
+
+	nr = cp_guest_blocks(cp, ccw, blocks);
+	if (nr < 0)
+		return nr;
+
+	res->idal = kcalloc(nr, sizeof(*res->idal), GFP_KERNEL | GFP_DMA);
+	res->runs = kcalloc(nr, sizeof(*res->runs), GFP_KERNEL);
+	if (!res->idal || !res->runs)
+		return -ENOMEM;
+
+	ret = cp_pin_blocks(cp, res, blocks, nr);
+	if (ret)
+		return ret;
+	ccw->flags |= CCW_FLAG_IDA;
+	ccw->cda = virt_to_dma32(res->idal);
+	return 0;
+}
+
+static int cp_translate_ccw(struct vfio_ccw_cp *cp, struct ccw1 *ccw,
+			    struct cp_ccw *res)
+{
+	if (ccw_is_tic(ccw))
+		return cp_translate_tic(cp, ccw);
+	if (ccw->flags & CCW_FLAG_MIDA)
+		return -EOPNOTSUPP;
+	if (ccw_moves_no_data(ccw)) {
+		/* Nothing is transferred: no guest page behind it. */
+		ccw->flags &= ~CCW_FLAG_IDA;
+		ccw->cda = 0;
+		return 0;
+	}
+	return cp_translate_data(cp, ccw, res);
+}
+
+static int cp_translate(struct vfio_ccw_cp *cp)
+{
+	int s, i, ret;
+
+	for (s = 0; s < cp->nr_segs; s++) {
+		struct vfio_ccw_cp_seg *seg = &cp->segs[s];
+
+		seg->res = kcalloc(seg->nr, sizeof(*seg->res), GFP_KERNEL);
+		if (!seg->res)
+			return -ENOMEM;
+		for (i = 0; i < seg->nr; i++) {
+			ret = cp_translate_ccw(cp, &seg->ccw[i], &seg->res[i]);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* --- the interface --------------------------------------------------------- */
+
+/**
+ * vfio_ccw_cp_free() - release everything a channel program holds
+ * @cp: the program; may be inactive or partly built
+ *
+ * Context: process context; called with the FSM mutex held by the
+ * driver.  Idempotent.
+ */
+void vfio_ccw_cp_free(struct vfio_ccw_cp *cp)
+{
+	int s, i;
+
+	if (!cp->segs)
+		return;
+	for (s = 0; s < cp->nr_segs; s++) {
+		struct vfio_ccw_cp_seg *seg = &cp->segs[s];
+
+		for (i = 0; seg->res && i < seg->nr; i++) {
+			cp_unpin_ccw(cp, &seg->res[i]);
+			kfree(seg->res[i].idal);
+			kfree(seg->res[i].runs);
+		}
+		kfree(seg->res);
+		kfree(seg->ccw);
+	}
+	WARN_ON_ONCE(cp->pinned);
+	kfree(cp->segs);
+	cp->segs = NULL;
+	cp->nr_segs = 0;
+	cp->active = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_free);
+
+/**
+ * vfio_ccw_cp_build() - fetch and translate a guest channel program
+ * @cp: an inactive program
+ * @orb: the guest's ORB
+ * @mem: guest memory access
+ * @mem_ctx: argument of @mem's functions
+ *
+ * Context: process context, may sleep; the driver holds the FSM mutex.
+ * Return: 0 with the program active and its pages pinned; or
+ * -EOPNOTSUPP for transport mode, MIDAWs or reserved ORB bits, -EINVAL
+ * for a malformed program (misaligned or out-of-range address, over
+ * 256 CCWs in a segment or 16 segments, a TIC to a TIC or first), the
+ * errno of guest memory access (-EFAULT, -EINVAL) or -ENOMEM; nothing
+ * stays pinned or allocated then.
+ */
+int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
+		      const struct vfio_ccw_mem_ops *mem, void *mem_ctx)
+{
+	int ret;
+
+	if (WARN_ON_ONCE(cp->active))
+		return -EBUSY;
+	if (orb->tm.b)
+		return -EOPNOTSUPP;
+	if (orb->cmd.zero)	/* MIDAW control and reserved bits */
+		return -EOPNOTSUPP;
+	if (!orb->cmd.pfch)
+		pr_warn_ratelimited("guest ORB without prefetch: translated anyway\n");
+
+	memset(cp, 0, sizeof(*cp));
+	cp->mem = mem;
+	cp->mem_ctx = mem_ctx;
+	cp->guest_orb = *orb;
+	cp->segs = kcalloc(VFIO_CCW_CP_MAX_SEGS, sizeof(*cp->segs), GFP_KERNEL);
+	if (!cp->segs)
+		return -ENOMEM;
+
+	ret = cp_fetch(cp);
+	if (!ret)
+		ret = cp_translate(cp);
+	if (ret) {
+		vfio_ccw_cp_free(cp);
+		return ret;
+	}
+	cp->active = true;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_build);
+
+/**
+ * vfio_ccw_cp_orb() - the ORB to start the host program with
+ * @cp: an active program
+ * @intparm: interruption parameter for the host
+ *
+ * The guest's key, suspend control, LPM and the rest are carried over;
+ * the program address, CCW format and IDAW controls are the host's.
+ *
+ * Context: any.
+ * Return: the ORB, valid while @cp stays active.
+ */
+union orb *vfio_ccw_cp_orb(struct vfio_ccw_cp *cp, u32 intparm)
+{
+	cp->orb = cp->guest_orb;
+	cp->orb.cmd.intparm = intparm;
+	cp->orb.cmd.fmt = 1;
+	cp->orb.cmd.c64 = 1;
+	cp->orb.cmd.i2k = cp_block_size(cp) == SZ_2K;
+	cp->orb.cmd.orbx = 0;
+	cp->orb.cmd.cpa = virt_to_dma32(cp->segs[0].ccw);
+	return &cp->orb;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_orb);
+
+/**
+ * vfio_ccw_cp_update_scsw() - translate an SCSW's CPA back to the guest
+ * @cp: the active program the SCSW reports on
+ * @scsw: SCSW from the IRB; its CPA is rewritten in place
+ *
+ * The CPA designates the CCW after the last one executed, possibly one
+ * past the end of a segment.  A CPA outside the program is left alone.
+ *
+ * Context: any.
+ */
+void vfio_ccw_cp_update_scsw(struct vfio_ccw_cp *cp, union scsw *scsw)
+{
+	u32 cpa = dma32_to_u32(scsw->cmd.cpa);
+	int s;
+
+	if (!cp->active || scsw_is_tm(scsw))
+		return;
+	for (s = 0; s < cp->nr_segs; s++) {
+		struct vfio_ccw_cp_seg *seg = &cp->segs[s];
+		u32 base = dma32_to_u32(virt_to_dma32(seg->ccw));
+
+		if (cpa >= base && cpa <= base + seg->nr * CCW_SIZE &&
+		    !((cpa - base) & (CCW_SIZE - 1))) {
+			scsw->cmd.cpa = u32_to_dma32(seg->guest + (cpa - base));
+			return;
+		}
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_update_scsw);
+
+/**
+ * vfio_ccw_cp_iova_pinned() - does the program hold pages in a range?
+ * @cp: the program
+ * @iova: start of the range
+ * @length: its length in bytes
+ *
+ * Context: any; the driver holds the FSM mutex.
+ * Return: true if a page of [@iova, @iova + @length) is pinned by @cp.
+ */
+bool vfio_ccw_cp_iova_pinned(struct vfio_ccw_cp *cp, u64 iova, u64 length)
+{
+	int s, i, r;
+
+	if (!cp->active)
+		return false;
+	for (s = 0; s < cp->nr_segs; s++) {
+		struct vfio_ccw_cp_seg *seg = &cp->segs[s];
+
+		for (i = 0; i < seg->nr; i++) {
+			struct cp_ccw *res = &seg->res[i];
+
+			for (r = 0; r < res->nr_runs; r++) {
+				u64 start = res->runs[r].iova;
+				u64 end = start + (u64)res->runs[r].npage * PAGE_SIZE;
+
+				if (iova < end && start < iova + length)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_iova_pinned);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio-ccw: channel program translation.
+ *
+ * A guest channel program (format-0 or format-1 CCWs at guest IOVAs,
+ * with TICs, data chaining and guest IDALs) becomes a host program:
+ * format-1 CCWs in 31-bit host memory whose data CCWs all address
+ * pinned host pages through format-2 IDALs built here.
+ */
+#ifndef _VFIO_CCW_CP_H_
+#define _VFIO_CCW_CP_H_
+
+#include <linux/types.h>
+#include <asm/cio.h>
+#include <asm/scsw.h>
+
+#include "orb.h"
+
+/* Hard limits on what a guest may ask us to translate. */
+#define VFIO_CCW_CP_MAX_CCWS	256	/* CCWs in one segment */
+#define VFIO_CCW_CP_MAX_SEGS	16	/* segments (start + TIC targets) */
+/* Pages one CCW may transfer: 64K of data in 2K blocks, plus one. */
+#define VFIO_CCW_CP_MAX_IDAWS	((SZ_64K >> 11) + 1)
+
+struct page;
+
+/**
+ * struct vfio_ccw_mem_ops - guest memory as the translator sees it
+ * @read: copy @len bytes at guest @iova into @buf; 0 or -errno.
+ * @pin: pin @npage guest pages from page-aligned @iova for read and
+ *	write, storing them in @pages; returns @npage or -errno.
+ * @unpin: release what @pin pinned.
+ *
+ * The driver backs these with vfio_dma_rw()/vfio_pin_pages(); KUnit
+ * backs them with fake guest memory.
+ */
+struct vfio_ccw_mem_ops {
+	int (*read)(void *ctx, u64 iova, void *buf, size_t len);
+	int (*pin)(void *ctx, u64 iova, int npage, struct page **pages);
+	void (*unpin)(void *ctx, u64 iova, int npage);
+};
+
+struct vfio_ccw_cp_seg;
+
+/**
+ * struct vfio_ccw_cp - one translated channel program
+ * @mem: guest memory access
+ * @mem_ctx: argument of @mem's functions
+ * @guest_orb: the ORB as the guest wrote it
+ * @orb: the ORB issued to the subchannel
+ * @segs: guest CCW segments and their host copies
+ * @nr_segs: entries used in @segs
+ * @pinned: pages currently pinned for this program
+ * @active: the program holds resources (between a successful
+ *	vfio_ccw_cp_build() and vfio_ccw_cp_free())
+ */
+struct vfio_ccw_cp {
+	const struct vfio_ccw_mem_ops *mem;
+	void *mem_ctx;
+	union orb guest_orb;
+	union orb orb;
+	struct vfio_ccw_cp_seg *segs;
+	int nr_segs;
+	unsigned long pinned;
+	bool active;
+};
+
+int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
+		      const struct vfio_ccw_mem_ops *mem, void *mem_ctx);
+union orb *vfio_ccw_cp_orb(struct vfio_ccw_cp *cp, u32 intparm);
+void vfio_ccw_cp_update_scsw(struct vfio_ccw_cp *cp, union scsw *scsw);
+bool vfio_ccw_cp_iova_pinned(struct vfio_ccw_cp *cp, u64 iova, u64 length);
+void vfio_ccw_cp_free(struct vfio_ccw_cp *cp);
+
+#endif /* _VFIO_CCW_CP_H_ */
