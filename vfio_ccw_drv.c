@@ -12,7 +12,9 @@
 #define KMSG_COMPONENT "vfio_ccw"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/seq_file.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -25,6 +27,7 @@
 #include "vfio_ccw_private.h"
 
 static struct workqueue_struct *vfio_ccw_wq;
+static struct dentry *vfio_ccw_debugfs_root;
 
 /* --- IRB queue: IRQ context in, worker out ---------------------------- */
 
@@ -166,6 +169,27 @@ void vfio_ccw_queue_event_work(struct vfio_ccw_parent *parent)
 	queue_work(vfio_ccw_wq, &parent->event_work);
 }
 
+/* --- debugfs: what an admin (and the VM tests) can see ------------------ */
+
+static int vfio_ccw_status_show(struct seq_file *m, void *unused)
+{
+	struct vfio_ccw_parent *parent = m->private;
+	unsigned long overflows, flags;
+
+	mutex_lock(&parent->fsm_lock);
+	seq_printf(m, "state: %s\n", vfio_ccw_state_name(parent->state));
+	seq_printf(m, "open: %d\n", !!parent->user);
+	seq_printf(m, "pinned_pages: %lu\n", parent->cp.pinned);
+	seq_printf(m, "interrupts: %lu\n", parent->user ? parent->user->interrupts : 0);
+	mutex_unlock(&parent->fsm_lock);
+	spin_lock_irqsave(&parent->irbs.lock, flags);
+	overflows = parent->irbs.overflows;
+	spin_unlock_irqrestore(&parent->irbs.lock, flags);
+	seq_printf(m, "irb_overflows: %lu\n", overflows);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vfio_ccw_status);
+
 /* --- css driver callbacks --------------------------------------------- */
 
 static void vfio_ccw_sch_irq(struct subchannel *sch)
@@ -209,6 +233,10 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 	if (ret)
 		goto err_clear_drvdata;
 
+	parent->debugfs = debugfs_create_dir(dev_name(&sch->dev), vfio_ccw_debugfs_root);
+	debugfs_create_file("status", 0444, parent->debugfs, parent,
+			    &vfio_ccw_status_fops);
+
 	/* css keeps the ADD uevent back until a driver has bound. */
 	if (dev_get_uevent_suppress(&sch->dev)) {
 		dev_set_uevent_suppress(&sch->dev, 0);
@@ -239,6 +267,7 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 {
 	struct vfio_ccw_parent *parent = dev_get_drvdata(&sch->dev);
 
+	debugfs_remove_recursive(parent->debugfs);
 	/* Removes the mdev, waiting for its user to close (request IRQ). */
 	mdev_unregister_parent(&parent->mdev_parent);
 	/* No user any more: the subchannel is disabled or gone. */
@@ -331,6 +360,7 @@ static int __init vfio_ccw_init(void)
 	vfio_ccw_wq = alloc_workqueue("vfio_ccw", WQ_UNBOUND, 0);
 	if (!vfio_ccw_wq)
 		return -ENOMEM;
+	vfio_ccw_debugfs_root = debugfs_create_dir("vfio_ccw", NULL);
 
 	ret = mdev_register_driver(&vfio_ccw_mdev_driver);
 	if (ret)
@@ -346,6 +376,7 @@ err_unregister_isc:
 	isc_unregister(VFIO_CCW_ISC);
 	mdev_unregister_driver(&vfio_ccw_mdev_driver);
 err_destroy_wq:
+	debugfs_remove_recursive(vfio_ccw_debugfs_root);
 	destroy_workqueue(vfio_ccw_wq);
 	return ret;
 }
@@ -355,6 +386,7 @@ static void __exit vfio_ccw_exit(void)
 	css_driver_unregister(&vfio_ccw_sch_driver);
 	isc_unregister(VFIO_CCW_ISC);
 	mdev_unregister_driver(&vfio_ccw_mdev_driver);
+	debugfs_remove_recursive(vfio_ccw_debugfs_root);
 	destroy_workqueue(vfio_ccw_wq);
 }
 

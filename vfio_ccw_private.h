@@ -144,6 +144,7 @@ struct vfio_ccw_irb_queue {
  * @mdev_parent: mdev core's view of this subchannel.
  * @mdev_type: the single type, vfio_ccw-io.
  * @mdev_type_list: the type list for mdev_register_parent(): @mdev_type.
+ * @debugfs: vfio_ccw/<subchannel>/ in debugfs.
  */
 struct vfio_ccw_parent {
 	struct subchannel *sch;
@@ -167,6 +168,7 @@ struct vfio_ccw_parent {
 	struct mdev_parent mdev_parent;
 	struct mdev_type mdev_type;
 	struct mdev_type *mdev_type_list;
+	struct dentry *debugfs;
 };
 
 /**
