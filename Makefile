@@ -17,7 +17,7 @@ ifneq ($(KERNELRELEASE),)
 # --- kbuild part: in-tree under drivers/s390/cio/ or out of tree (M=) ---
 
 vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o \
-	      vfio_ccw_cp.o
+	      vfio_ccw_cp.o vfio_ccw_crw.o
 
 ifneq ($(KBUILD_EXTMOD),)
 obj-m += vfio_ccw.o

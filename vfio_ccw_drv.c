@@ -104,9 +104,10 @@ static void vfio_ccw_report_overflows(struct vfio_ccw_parent *parent)
  * vfio_ccw_event_work() - feed deferred events to the state machine
  * @work: &vfio_ccw_parent.event_work
  *
- * Handles a pending SCHIB_CHANGED first (it may make the device not
- * operational, which decides how the interrupts are treated), then every
- * queued IRB in arrival order.  When the device turns out to be gone,
+ * Reports recorded path events as channel reports, handles a pending
+ * SCHIB_CHANGED (it may make the device not operational, which decides
+ * how the interrupts are treated), then every queued IRB in arrival
+ * order.  When the device turns out to be gone,
  * asks the css layer to unregister the subchannel.
  *
  * Context: process context (vfio_ccw workqueue); takes the FSM mutex.
@@ -117,6 +118,7 @@ void vfio_ccw_event_work(struct work_struct *work)
 		container_of(work, struct vfio_ccw_parent, event_work);
 	struct irb irb;
 
+	vfio_ccw_path_events_to_crws(parent);
 	if (test_and_clear_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &parent->pending))
 		vfio_ccw_fsm_event(parent, VFIO_CCW_EVENT_SCHIB_CHANGED, NULL);
 
@@ -154,6 +156,7 @@ void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
 	parent->quiesce_wait = VFIO_CCW_QUIESCE_WAIT;
 	parent->state = VFIO_CCW_STATE_STANDBY;
 	spin_lock_init(&parent->irbs.lock);
+	spin_lock_init(&parent->path_events.lock);
 	INIT_WORK(&parent->event_work, vfio_ccw_event_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_parent_init);
@@ -327,6 +330,7 @@ static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
 	default:
 		return 0;
 	}
+	vfio_ccw_path_event_push(&parent->path_events, link->chpid.id, event);
 	/* The table decides what a changed path means for running I/O. */
 	set_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &parent->pending);
 	vfio_ccw_queue_event_work(parent);

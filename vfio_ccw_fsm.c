@@ -59,6 +59,8 @@ static const char *const event_names[VFIO_CCW_NR_EVENTS] = {
 	[VFIO_CCW_EVENT_INTERRUPT] = "INTERRUPT",
 	[VFIO_CCW_EVENT_SCHIB_CHANGED] = "SCHIB_CHANGED",
 	[VFIO_CCW_EVENT_CLOSE] = "CLOSE",
+	[VFIO_CCW_EVENT_HALT] = "HALT",
+	[VFIO_CCW_EVENT_CLEAR] = "CLEAR",
 };
 
 /**
@@ -174,6 +176,24 @@ static enum vfio_ccw_state fsm_schib_changed(struct vfio_ccw_parent *parent,
 	if (parent->ops->update_schib(parent) == -ENODEV)
 		return fsm_not_oper(parent, call);
 	return parent->state;
+}
+
+/*
+ * A path changed while a program runs: when the path it uses went away
+ * the program cannot finish normally; cancel, halt or clear it (one
+ * step; the guest sees the resulting status and may retry).
+ */
+static enum vfio_ccw_state fsm_schib_changed_busy(struct vfio_ccw_parent *parent,
+						  struct vfio_ccw_fsm_call *call)
+{
+	int iretry = 255;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	if (parent->ops->update_schib(parent) == -ENODEV)
+		return fsm_not_oper(parent, call);
+	if (parent->ops->path_lost(parent))
+		parent->ops->cancel_halt_clear(parent, &iretry);
+	return VFIO_CCW_STATE_BUSY;
 }
 
 /* --- INTERRUPT -------------------------------------------------------- */
@@ -307,6 +327,64 @@ static enum vfio_ccw_state fsm_io_request(struct vfio_ccw_parent *parent,
 	return VFIO_CCW_STATE_IDLE;
 }
 
+/* --- HALT and CLEAR: the guest's async commands --------------------------- */
+
+/* cc 3 on an instruction: the path or the whole device? */
+static enum vfio_ccw_state fsm_cc3(struct vfio_ccw_parent *parent,
+				   struct vfio_ccw_fsm_call *call)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	call->ret = -ENODEV;
+	if (parent->ops->update_schib(parent) == -ENODEV)
+		return fsm_not_oper(parent, call);
+	return parent->state;
+}
+
+/*
+ * HSCH, idle or with a start outstanding.  The state stays: the halt's
+ * own interrupt ends whatever runs and, in BUSY, releases the program.
+ */
+static enum vfio_ccw_state fsm_halt(struct vfio_ccw_parent *parent,
+				    struct vfio_ccw_fsm_call *call)
+{
+	int cc;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	cc = parent->ops->halt(parent);
+	switch (cc) {
+	case 0:
+		return parent->state;
+	case 1:		/* status pending */
+	case 2:		/* busy with a halt or clear already */
+		call->ret = -EBUSY;
+		return parent->state;
+	case 3:
+		return fsm_cc3(parent, call);
+	default:
+		call->ret = cc < 0 ? cc : -EIO;
+		return parent->state;
+	}
+}
+
+/* CSCH: condition code 0 or 3 only. */
+static enum vfio_ccw_state fsm_clear(struct vfio_ccw_parent *parent,
+				     struct vfio_ccw_fsm_call *call)
+{
+	int cc;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	cc = parent->ops->clear(parent);
+	switch (cc) {
+	case 0:
+		return parent->state;
+	case 3:
+		return fsm_cc3(parent, call);
+	default:
+		call->ret = cc < 0 ? cc : -EIO;
+		return parent->state;
+	}
+}
+
 /* --- INTERRUPT for the user --------------------------------------------- */
 
 /* The start function is over: nothing active, nothing suspended. */
@@ -372,6 +450,8 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_drop,
 		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_nop,
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_close_not_oper,
+		[VFIO_CCW_EVENT_HALT]		= fsm_refuse_enodev,
+		[VFIO_CCW_EVENT_CLEAR]		= fsm_refuse_enodev,
 	},
 	[VFIO_CCW_STATE_STANDBY] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_init,
@@ -380,6 +460,8 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_drop,
 		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_schib_changed,
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_refuse_not_open,
+		[VFIO_CCW_EVENT_HALT]		= fsm_refuse_not_open,
+		[VFIO_CCW_EVENT_CLEAR]		= fsm_refuse_not_open,
 	},
 	[VFIO_CCW_STATE_IDLE] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_refuse_ebusy,
@@ -388,14 +470,18 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_idle,
 		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_schib_changed,
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_close,
+		[VFIO_CCW_EVENT_HALT]		= fsm_halt,
+		[VFIO_CCW_EVENT_CLEAR]		= fsm_clear,
 	},
 	[VFIO_CCW_STATE_BUSY] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_refuse_ebusy,
 		[VFIO_CCW_EVENT_NOT_OPER]	= fsm_not_oper,
 		[VFIO_CCW_EVENT_IO_REQ]		= fsm_refuse_ebusy,
 		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_busy,
-		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_schib_changed,
+		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_schib_changed_busy,
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_close,
+		[VFIO_CCW_EVENT_HALT]		= fsm_halt,
+		[VFIO_CCW_EVENT_CLEAR]		= fsm_clear,
 	},
 	[VFIO_CCW_STATE_QUIESCING] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_refuse_ebusy,
@@ -404,6 +490,8 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_quiescing,
 		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_schib_changed,
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_quiesce_step,
+		[VFIO_CCW_EVENT_HALT]		= fsm_refuse_ebusy,
+		[VFIO_CCW_EVENT_CLEAR]		= fsm_refuse_ebusy,
 	},
 };
 
@@ -439,8 +527,9 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 		WRITE_ONCE(parent->state, new);
 		wake_up_all(&parent->state_wq);
 	}
-	if (call.signal_io && parent->user && parent->user->io_trigger)
-		eventfd_signal(parent->user->io_trigger);
+	if (call.signal_io && parent->user &&
+	    parent->user->trigger[VFIO_CCW_IO_IRQ_INDEX])
+		eventfd_signal(parent->user->trigger[VFIO_CCW_IO_IRQ_INDEX]);
 	pr_debug("%s + %s -> %s (%d)\n", vfio_ccw_state_name(old),
 		 vfio_ccw_event_name(event), vfio_ccw_state_name(new), call.ret);
 	return call.ret;

@@ -12,6 +12,8 @@
 
 #include <linux/eventfd.h>
 #include <linux/mdev.h>
+#include <linux/nospec.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
@@ -59,17 +61,22 @@ static int vfio_ccw_open_device(struct vfio_device *vdev)
 	struct vfio_ccw_private *private = to_private(vdev);
 
 	memset(&private->io_region, 0, sizeof(private->io_region));
+	memset(&private->cmd_region, 0, sizeof(private->cmd_region));
+	memset(&private->crws, 0, sizeof(private->crws));
 	return vfio_ccw_fsm_event(private->parent, VFIO_CCW_EVENT_INIT, private);
 }
 
 static void vfio_ccw_release_eventfds(struct vfio_ccw_private *private)
 {
 	struct vfio_ccw_parent *parent = private->parent;
+	int i;
 
 	mutex_lock(&parent->fsm_lock);
-	if (private->io_trigger) {
-		eventfd_ctx_put(private->io_trigger);
-		private->io_trigger = NULL;
+	for (i = 0; i < VFIO_CCW_NUM_IRQS; i++) {
+		if (private->trigger[i]) {
+			eventfd_ctx_put(private->trigger[i]);
+			private->trigger[i] = NULL;
+		}
 	}
 	mutex_unlock(&parent->fsm_lock);
 }
@@ -110,12 +117,20 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 		vfio_ccw_reset(private);
 }
 
-/* --- the I/O region ---------------------------------------------------------- */
+/* --- regions ----------------------------------------------------------------- */
 
 #define VFIO_CCW_OFFSET_SHIFT	40
 #define VFIO_CCW_OFFSET_TO_INDEX(off)	((off) >> VFIO_CCW_OFFSET_SHIFT)
 #define VFIO_CCW_INDEX_TO_OFFSET(index)	((u64)(index) << VFIO_CCW_OFFSET_SHIFT)
 #define VFIO_CCW_OFFSET_MASK	((1ULL << VFIO_CCW_OFFSET_SHIFT) - 1)
+
+/* Region indexes after the I/O region, in the order QEMU finds them. */
+enum {
+	VFIO_CCW_ASYNC_REGION_INDEX = VFIO_CCW_NUM_REGIONS,
+	VFIO_CCW_SCHIB_REGION_INDEX,
+	VFIO_CCW_CRW_REGION_INDEX,
+	VFIO_CCW_ALL_REGIONS
+};
 
 static ssize_t vfio_ccw_io_region_read(struct vfio_ccw_private *private,
 				       char __user *buf, size_t count, loff_t pos)
@@ -123,8 +138,6 @@ static ssize_t vfio_ccw_io_region_read(struct vfio_ccw_private *private,
 	struct vfio_ccw_parent *parent = private->parent;
 	struct ccw_io_region snapshot;
 
-	if (pos + count > sizeof(snapshot))
-		return -EINVAL;
 	mutex_lock(&parent->fsm_lock);
 	snapshot = private->io_region;
 	mutex_unlock(&parent->fsm_lock);
@@ -142,12 +155,10 @@ static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
 	union orb orb;
 	int ret;
 
-	if (pos + count > sizeof(update))
-		return -EINVAL;
 	if (copy_from_user((char *)&update + pos, buf, count))
 		return -EFAULT;
 
-	/* A start being translated or delivered: QEMU retries on -EAGAIN. */
+	/* A request being translated or delivered: QEMU retries on -EAGAIN. */
 	if (!mutex_trylock(&parent->fsm_lock))
 		return -EAGAIN;
 	memcpy((char *)&private->io_region + pos, (char *)&update + pos, count);
@@ -158,26 +169,176 @@ static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
 	return ret ? ret : count;
 }
 
+static ssize_t vfio_ccw_async_region_read(struct vfio_ccw_private *private,
+					  char __user *buf, size_t count,
+					  loff_t pos)
+{
+	struct vfio_ccw_parent *parent = private->parent;
+	struct ccw_cmd_region snapshot;
+
+	mutex_lock(&parent->fsm_lock);
+	snapshot = private->cmd_region;
+	mutex_unlock(&parent->fsm_lock);
+	if (copy_to_user(buf, (char *)&snapshot + pos, count))
+		return -EFAULT;
+	return count;
+}
+
+static ssize_t vfio_ccw_async_region_write(struct vfio_ccw_private *private,
+					   const char __user *buf, size_t count,
+					   loff_t pos)
+{
+	struct vfio_ccw_parent *parent = private->parent;
+	struct ccw_cmd_region update;
+	int ret;
+
+	if (copy_from_user((char *)&update + pos, buf, count))
+		return -EFAULT;
+	if (!mutex_trylock(&parent->fsm_lock))
+		return -EAGAIN;
+	memcpy((char *)&private->cmd_region + pos, (char *)&update + pos, count);
+	switch (private->cmd_region.command) {
+	case VFIO_CCW_ASYNC_CMD_HSCH:
+		ret = vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_HALT, NULL);
+		break;
+	case VFIO_CCW_ASYNC_CMD_CSCH:
+		ret = vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_CLEAR, NULL);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	private->cmd_region.ret_code = ret;
+	mutex_unlock(&parent->fsm_lock);
+	return ret ? ret : count;
+}
+
+/* Each read refreshes the SCHIB from the subchannel. */
+static ssize_t vfio_ccw_schib_region_read(struct vfio_ccw_private *private,
+					  char __user *buf, size_t count,
+					  loff_t pos)
+{
+	struct vfio_ccw_parent *parent = private->parent;
+	struct ccw_schib_region region = {};
+	struct schib schib;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(schib) != sizeof(region.schib_area));
+	mutex_lock(&parent->fsm_lock);
+	if (parent->state == VFIO_CCW_STATE_NOT_OPER)
+		ret = -ENODEV;
+	else
+		ret = parent->ops->read_schib(parent, &schib);
+	mutex_unlock(&parent->fsm_lock);
+	if (ret)
+		return ret;
+	memcpy(region.schib_area, &schib, sizeof(schib));
+	if (copy_to_user(buf, (char *)&region + pos, count))
+		return -EFAULT;
+	return count;
+}
+
+/* Each read pops one report (zeros when none); more left: signal again. */
+static ssize_t vfio_ccw_crw_region_read(struct vfio_ccw_private *private,
+					char __user *buf, size_t count,
+					loff_t pos)
+{
+	struct vfio_ccw_parent *parent = private->parent;
+	struct ccw_crw_region region = {};
+	struct crw crw;
+
+	BUILD_BUG_ON(sizeof(crw) != sizeof(region.crw));
+	mutex_lock(&parent->fsm_lock);
+	if (vfio_ccw_crw_pop(&private->crws, &crw) &&
+	    private->trigger[VFIO_CCW_CRW_IRQ_INDEX])
+		eventfd_signal(private->trigger[VFIO_CCW_CRW_IRQ_INDEX]);
+	mutex_unlock(&parent->fsm_lock);
+	memcpy(&region.crw, &crw, sizeof(crw));
+	if (copy_to_user(buf, (char *)&region + pos, count))
+		return -EFAULT;
+	return count;
+}
+
+/**
+ * struct vfio_ccw_region - one region of the VFIO device
+ * @subtype: VFIO_REGION_SUBTYPE_CCW_*; 0 for the I/O region (no type cap)
+ * @size: exact size; QEMU refuses the device on a mismatch
+ * @read: read handler, @pos and @count already checked
+ * @write: write handler or NULL (read-only region)
+ */
+struct vfio_ccw_region {
+	u32 subtype;
+	size_t size;
+	ssize_t (*read)(struct vfio_ccw_private *private, char __user *buf,
+			size_t count, loff_t pos);
+	ssize_t (*write)(struct vfio_ccw_private *private, const char __user *buf,
+			 size_t count, loff_t pos);
+};
+
+static const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_ALL_REGIONS] = {
+	[VFIO_CCW_CONFIG_REGION_INDEX] = {
+		.size = sizeof(struct ccw_io_region),
+		.read = vfio_ccw_io_region_read,
+		.write = vfio_ccw_io_region_write,
+	},
+	[VFIO_CCW_ASYNC_REGION_INDEX] = {
+		.subtype = VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD,
+		.size = sizeof(struct ccw_cmd_region),
+		.read = vfio_ccw_async_region_read,
+		.write = vfio_ccw_async_region_write,
+	},
+	[VFIO_CCW_SCHIB_REGION_INDEX] = {
+		.subtype = VFIO_REGION_SUBTYPE_CCW_SCHIB,
+		.size = sizeof(struct ccw_schib_region),
+		.read = vfio_ccw_schib_region_read,
+	},
+	[VFIO_CCW_CRW_REGION_INDEX] = {
+		.subtype = VFIO_REGION_SUBTYPE_CCW_CRW,
+		.size = sizeof(struct ccw_crw_region),
+		.read = vfio_ccw_crw_region_read,
+	},
+};
+
+/* The region an offset designates, with @pos/@count inside it; or NULL. */
+static const struct vfio_ccw_region *vfio_ccw_region_at(loff_t off, size_t count,
+							 loff_t *pos)
+{
+	u64 index = VFIO_CCW_OFFSET_TO_INDEX((u64)off);
+	const struct vfio_ccw_region *region;
+
+	if (off < 0 || index >= VFIO_CCW_ALL_REGIONS)
+		return NULL;
+	/* No speculation past the bounds check (the index is the user's). */
+	index = array_index_nospec(index, VFIO_CCW_ALL_REGIONS);
+	region = &vfio_ccw_regions[index];
+	*pos = off & VFIO_CCW_OFFSET_MASK;
+	if (*pos >= region->size || count > region->size - *pos)
+		return NULL;
+	return region;
+}
+
 static ssize_t vfio_ccw_read(struct vfio_device *vdev, char __user *buf,
 			     size_t count, loff_t *ppos)
 {
-	unsigned int index = VFIO_CCW_OFFSET_TO_INDEX(*ppos);
+	const struct vfio_ccw_region *region;
+	loff_t pos;
 
-	if (index != VFIO_CCW_CONFIG_REGION_INDEX)
+	region = vfio_ccw_region_at(*ppos, count, &pos);
+	if (!region)
 		return -EINVAL;
-	return vfio_ccw_io_region_read(to_private(vdev), buf, count,
-				       *ppos & VFIO_CCW_OFFSET_MASK);
+	return region->read(to_private(vdev), buf, count, pos);
 }
 
 static ssize_t vfio_ccw_write(struct vfio_device *vdev, const char __user *buf,
 			      size_t count, loff_t *ppos)
 {
-	unsigned int index = VFIO_CCW_OFFSET_TO_INDEX(*ppos);
+	const struct vfio_ccw_region *region;
+	loff_t pos;
 
-	if (index != VFIO_CCW_CONFIG_REGION_INDEX)
+	region = vfio_ccw_region_at(*ppos, count, &pos);
+	if (!region || !region->write)
 		return -EINVAL;
-	return vfio_ccw_io_region_write(to_private(vdev), buf, count,
-					*ppos & VFIO_CCW_OFFSET_MASK);
+	return region->write(to_private(vdev), buf, count, pos);
 }
 
 /* --- ioctls ------------------------------------------------------------------- */
@@ -193,8 +354,8 @@ static long vfio_ccw_ioctl_get_info(struct vfio_ccw_private *private,
 	if (info.argsz < minsz)
 		return -EINVAL;
 	info.flags = VFIO_DEVICE_FLAGS_CCW | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_CCW_NUM_REGIONS;
-	info.num_irqs = VFIO_CCW_IO_IRQ_INDEX + 1;
+	info.num_regions = VFIO_CCW_ALL_REGIONS;
+	info.num_irqs = VFIO_CCW_NUM_IRQS;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -202,19 +363,51 @@ static long vfio_ccw_ioctl_get_region_info(struct vfio_ccw_private *private,
 					   void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info_cap_type cap_type = {
+		.header.id = VFIO_REGION_INFO_CAP_TYPE,
+		.header.version = 1,
+		.type = VFIO_REGION_TYPE_CCW,
+	};
+	struct vfio_info_cap caps = {};
+	const struct vfio_ccw_region *region;
 	struct vfio_region_info info;
+	int ret = 0;
 
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	if (info.index != VFIO_CCW_CONFIG_REGION_INDEX)
+	if (info.index >= VFIO_CCW_ALL_REGIONS)
 		return -EINVAL;
+	region = &vfio_ccw_regions[array_index_nospec(info.index, VFIO_CCW_ALL_REGIONS)];
+
 	info.offset = VFIO_CCW_INDEX_TO_OFFSET(info.index);
-	info.size = sizeof(struct ccw_io_region);
-	info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	info.size = region->size;
+	info.flags = VFIO_REGION_INFO_FLAG_READ;
+	if (region->write)
+		info.flags |= VFIO_REGION_INFO_FLAG_WRITE;
 	info.cap_offset = 0;
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	if (!region->subtype)
+		return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+
+	/* The extra regions are found by type: QEMU looks for this cap. */
+	cap_type.subtype = region->subtype;
+	ret = vfio_info_add_capability(&caps, &cap_type.header, sizeof(cap_type));
+	if (ret)
+		return ret;
+	info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+	if (info.argsz < sizeof(info) + caps.size) {
+		info.argsz = sizeof(info) + caps.size;
+	} else {
+		vfio_info_cap_shift(&caps, sizeof(info));
+		if (copy_to_user((u8 __user *)arg + sizeof(info), caps.buf, caps.size))
+			ret = -EFAULT;
+		info.cap_offset = sizeof(info);
+	}
+	kfree(caps.buf);
+	if (ret)
+		return ret;
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
 static long vfio_ccw_ioctl_get_irq_info(struct vfio_ccw_private *private,
@@ -227,33 +420,35 @@ static long vfio_ccw_ioctl_get_irq_info(struct vfio_ccw_private *private,
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	if (info.index != VFIO_CCW_IO_IRQ_INDEX)
+	if (info.index >= VFIO_CCW_NUM_IRQS)
 		return -EINVAL;
 	info.count = 1;
 	info.flags = VFIO_IRQ_INFO_EVENTFD;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-/* Replace (fd >= 0), release (fd == -1) or fire the I/O eventfd. */
-static int vfio_ccw_set_io_trigger_locked(struct vfio_ccw_private *private,
-					  struct vfio_irq_set *hdr,
-					  void __user *data)
+/* Replace (fd >= 0), release (fd == -1) or fire one eventfd. */
+static int vfio_ccw_set_trigger_locked(struct vfio_ccw_private *private,
+				       struct vfio_irq_set *hdr,
+				       void __user *data)
 {
+	struct eventfd_ctx **trigger;
 	struct eventfd_ctx *ctx;
 	s32 fd;
 	u8 fire;
 
 	lockdep_assert_held(&private->parent->fsm_lock);
+	trigger = &private->trigger[array_index_nospec(hdr->index, VFIO_CCW_NUM_IRQS)];
 	switch (hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
 	case VFIO_IRQ_SET_DATA_NONE:
-		if (private->io_trigger)
-			eventfd_signal(private->io_trigger);
+		if (*trigger)
+			eventfd_signal(*trigger);
 		return 0;
 	case VFIO_IRQ_SET_DATA_BOOL:
 		if (get_user(fire, (u8 __user *)data))
 			return -EFAULT;
-		if (fire && private->io_trigger)
-			eventfd_signal(private->io_trigger);
+		if (fire && *trigger)
+			eventfd_signal(*trigger);
 		return 0;
 	case VFIO_IRQ_SET_DATA_EVENTFD:
 		if (get_user(fd, (s32 __user *)data))
@@ -266,9 +461,9 @@ static int vfio_ccw_set_io_trigger_locked(struct vfio_ccw_private *private,
 			if (IS_ERR(ctx))
 				return PTR_ERR(ctx);
 		}
-		if (private->io_trigger)
-			eventfd_ctx_put(private->io_trigger);
-		private->io_trigger = ctx;
+		if (*trigger)
+			eventfd_ctx_put(*trigger);
+		*trigger = ctx;
 		return 0;
 	default:
 		return -EINVAL;
@@ -285,8 +480,7 @@ static long vfio_ccw_ioctl_set_irqs(struct vfio_ccw_private *private,
 
 	if (copy_from_user(&hdr, arg, minsz))
 		return -EFAULT;
-	ret = vfio_set_irqs_validate_and_prepare(&hdr, VFIO_CCW_IO_IRQ_INDEX + 1,
-						 VFIO_CCW_IO_IRQ_INDEX + 1,
+	ret = vfio_set_irqs_validate_and_prepare(&hdr, 1, VFIO_CCW_NUM_IRQS,
 						 &data_size);
 	if (ret)
 		return ret;
@@ -294,10 +488,27 @@ static long vfio_ccw_ioctl_set_irqs(struct vfio_ccw_private *private,
 		return -EINVAL;
 
 	mutex_lock(&private->parent->fsm_lock);
-	ret = vfio_ccw_set_io_trigger_locked(private, &hdr,
-					     (u8 __user *)arg + minsz);
+	ret = vfio_ccw_set_trigger_locked(private, &hdr, (u8 __user *)arg + minsz);
 	mutex_unlock(&private->parent->fsm_lock);
 	return ret;
+}
+
+/*
+ * VFIO core asks us, repeatedly, to make user space let go of a device
+ * that is being removed: signal the request eventfd.
+ */
+static void vfio_ccw_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct vfio_ccw_private *private = to_private(vdev);
+	struct vfio_ccw_parent *parent = private->parent;
+
+	mutex_lock(&parent->fsm_lock);
+	if (private->trigger[VFIO_CCW_REQ_IRQ_INDEX])
+		eventfd_signal(private->trigger[VFIO_CCW_REQ_IRQ_INDEX]);
+	else if (count == 0)
+		dev_notice(vdev->dev,
+			   "no request eventfd: removal waits for the user to close\n");
+	mutex_unlock(&parent->fsm_lock);
 }
 
 static long vfio_ccw_ioctl(struct vfio_device *vdev, unsigned int cmd,
@@ -330,6 +541,7 @@ static const struct vfio_device_ops vfio_ccw_dev_ops = {
 	.write = vfio_ccw_write,
 	.ioctl = vfio_ccw_ioctl,
 	.dma_unmap = vfio_ccw_dma_unmap,
+	.request = vfio_ccw_request,
 	.bind_iommufd = vfio_iommufd_emulated_bind,
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,
 	.attach_ioas = vfio_iommufd_emulated_attach_ioas,

@@ -18,6 +18,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <asm/cio.h>
+#include <asm/crw.h>
 
 #include "css.h"
 #include "vfio_ccw_cp.h"
@@ -56,6 +57,10 @@ enum vfio_ccw_state {
  * @VFIO_CCW_EVENT_CLOSE: the user closed the device (not in the 2018
  *	design: closing must quiesce and disable the subchannel, which only
  *	the table may do).
+ * @VFIO_CCW_EVENT_HALT: the user asked for HALT SUBCHANNEL through the
+ *	async command region (not in the 2018 design, which had no async
+ *	region yet).
+ * @VFIO_CCW_EVENT_CLEAR: the same for CLEAR SUBCHANNEL.
  * @VFIO_CCW_NR_EVENTS: number of events.
  */
 enum vfio_ccw_event {
@@ -65,6 +70,8 @@ enum vfio_ccw_event {
 	VFIO_CCW_EVENT_INTERRUPT,
 	VFIO_CCW_EVENT_SCHIB_CHANGED,
 	VFIO_CCW_EVENT_CLOSE,
+	VFIO_CCW_EVENT_HALT,
+	VFIO_CCW_EVENT_CLEAR,
 	VFIO_CCW_NR_EVENTS
 };
 
@@ -79,6 +86,11 @@ struct vfio_ccw_parent;
  *	cio_cancel_halt_clear()); *@iretry counts the attempts.
  * @start: START SUBCHANNEL with @orb; returns the condition code (0-3)
  *	or -EIO when the instruction was refused (program check).
+ * @halt: HALT SUBCHANNEL; returns the condition code.
+ * @clear: CLEAR SUBCHANNEL; returns the condition code.
+ * @read_schib: re-read the SCHIB into @schib; -ENODEV when gone.
+ * @path_lost: after update_schib(): true if the path the outstanding
+ *	function uses is no longer available.
  *
  * The real implementation (vfio_ccw_sch.c) takes the subchannel lock
  * around each call into the common I/O layer; the KUnit tests replace it
@@ -91,6 +103,49 @@ struct vfio_ccw_sch_ops {
 	int (*update_schib)(struct vfio_ccw_parent *parent);
 	int (*cancel_halt_clear)(struct vfio_ccw_parent *parent, int *iretry);
 	int (*start)(struct vfio_ccw_parent *parent, union orb *orb);
+	int (*halt)(struct vfio_ccw_parent *parent);
+	int (*clear)(struct vfio_ccw_parent *parent);
+	int (*read_schib)(struct vfio_ccw_parent *parent, struct schib *schib);
+	bool (*path_lost)(struct vfio_ccw_parent *parent);
+};
+
+/* Channel-path events kept between chp_event and the worker. */
+#define VFIO_CCW_PATH_EVENTS_LEN 16
+
+/**
+ * struct vfio_ccw_path_events - path events for the worker to report
+ * @lock: all members below; taken under the subchannel lock
+ * @ev: the ring: chpid << 8 | CHP_* event
+ * @head: oldest entry
+ * @count: entries
+ * @lost: events dropped because the ring was full
+ */
+struct vfio_ccw_path_events {
+	spinlock_t lock;		/* all members below; IRQ-safe */
+	u16 ev[VFIO_CCW_PATH_EVENTS_LEN];
+	unsigned int head;
+	unsigned int count;
+	bool lost;
+};
+
+/* Channel reports one VFIO device may hold before reporting overflow. */
+#define VFIO_CCW_CRW_QUEUE_LEN 16
+
+/**
+ * struct vfio_ccw_crw_queue - channel reports waiting for the user
+ * @crw: the ring
+ * @head: oldest entry
+ * @count: entries
+ * @overflow: a report was lost; the next one stored carries the
+ *	architecture's overflow bit
+ *
+ * Owned by the FSM mutex of the parent.
+ */
+struct vfio_ccw_crw_queue {
+	struct crw crw[VFIO_CCW_CRW_QUEUE_LEN];
+	unsigned int head;
+	unsigned int count;
+	bool overflow;
 };
 
 /* Bits of vfio_ccw_parent.pending */
@@ -139,6 +194,7 @@ struct vfio_ccw_irb_queue {
  *	step (VFIO_CCW_QUIESCE_WAIT; shorter in tests).
  * @irq_overflows_reported: value of @irbs.overflows last reported.
  * @irbs: IRBs captured by the IRQ callback.
+ * @path_events: channel-path events captured by chp_event.
  * @pending: VFIO_CCW_PENDING_* bits set by css callbacks for the worker.
  * @event_work: feeds @pending and @irbs to the state machine.
  * @mdev_parent: mdev core's view of this subchannel.
@@ -162,6 +218,7 @@ struct vfio_ccw_parent {
 	unsigned long irq_overflows_reported;
 
 	struct vfio_ccw_irb_queue irbs;
+	struct vfio_ccw_path_events path_events;
 	unsigned long pending;
 	struct work_struct event_work;
 
@@ -177,15 +234,20 @@ struct vfio_ccw_parent {
  * @parent: the subchannel this mdev sits on; outlives the mdev.
  * @io_region: the I/O region as user space reads it (owned by
  *	@parent->fsm_lock).
- * @io_trigger: eventfd signalled when an IRB is in @io_region (owned by
- *	@parent->fsm_lock).
+ * @cmd_region: the async command region (owned by @parent->fsm_lock).
+ * @crws: channel reports for the CRW region (owned by @parent->fsm_lock).
+ * @trigger: eventfds by VFIO_CCW_*_IRQ_INDEX: I/O (an IRB is in
+ *	@io_region), CRW (@crws is not empty), request (the mdev is being
+ *	removed); owned by @parent->fsm_lock.
  * @interrupts: IRBs delivered to @io_region, for debugging.
  */
 struct vfio_ccw_private {
 	struct vfio_device vdev;
 	struct vfio_ccw_parent *parent;
 	struct ccw_io_region io_region;
-	struct eventfd_ctx *io_trigger;
+	struct ccw_cmd_region cmd_region;
+	struct vfio_ccw_crw_queue crws;
+	struct eventfd_ctx *trigger[VFIO_CCW_NUM_IRQS];
 	unsigned long interrupts;
 };
 
@@ -197,6 +259,12 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);
 const char *vfio_ccw_event_name(enum vfio_ccw_event event);
 int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent);
+
+/* vfio_ccw_crw.c */
+bool vfio_ccw_crw_push(struct vfio_ccw_crw_queue *q, const struct crw *crw);
+bool vfio_ccw_crw_pop(struct vfio_ccw_crw_queue *q, struct crw *crw);
+bool vfio_ccw_path_event_push(struct vfio_ccw_path_events *pe, u8 chpid, int event);
+int vfio_ccw_path_events_to_crws(struct vfio_ccw_parent *parent);
 
 /* vfio_ccw_drv.c */
 void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,

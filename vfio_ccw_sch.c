@@ -84,10 +84,70 @@ static int vfio_ccw_sch_start(struct vfio_ccw_parent *parent, union orb *orb)
 	return cc;
 }
 
+static int vfio_ccw_sch_halt(struct vfio_ccw_parent *parent)
+{
+	struct subchannel *sch = parent->sch;
+	int cc;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	cc = hsch(sch->schid);
+	if (cc == 0)
+		sch->schib.scsw.cmd.actl |= SCSW_ACTL_HALT_PEND;
+	spin_unlock_irq(&sch->lock);
+	return cc;
+}
+
+static int vfio_ccw_sch_clear(struct vfio_ccw_parent *parent)
+{
+	struct subchannel *sch = parent->sch;
+	int cc;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	cc = csch(sch->schid);
+	if (cc == 0)
+		sch->schib.scsw.cmd.actl |= SCSW_ACTL_CLEAR_PEND;
+	spin_unlock_irq(&sch->lock);
+	return cc;
+}
+
+static int vfio_ccw_sch_read_schib(struct vfio_ccw_parent *parent,
+				   struct schib *schib)
+{
+	struct subchannel *sch = parent->sch;
+	int ret;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	ret = cio_update_schib(sch);
+	if (!ret)
+		*schib = sch->schib;
+	spin_unlock_irq(&sch->lock);
+	return ret ? -ENODEV : 0;
+}
+
+static bool vfio_ccw_sch_path_lost(struct vfio_ccw_parent *parent)
+{
+	struct subchannel *sch = parent->sch;
+	bool lost;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	spin_lock_irq(&sch->lock);
+	/* lpum: the path last used by the running function */
+	lost = sch->schib.pmcw.lpum && !(sch->schib.pmcw.lpum & sch->lpm);
+	spin_unlock_irq(&sch->lock);
+	return lost;
+}
+
 const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops = {
 	.enable = vfio_ccw_sch_enable,
 	.disable = vfio_ccw_sch_disable,
 	.update_schib = vfio_ccw_sch_update_schib,
 	.cancel_halt_clear = vfio_ccw_sch_cancel_halt_clear,
 	.start = vfio_ccw_sch_start,
+	.halt = vfio_ccw_sch_halt,
+	.clear = vfio_ccw_sch_clear,
+	.read_schib = vfio_ccw_sch_read_schib,
+	.path_lost = vfio_ccw_sch_path_lost,
 };

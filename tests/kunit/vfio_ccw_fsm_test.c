@@ -24,6 +24,9 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
  *	budget spent it answers -EIO as cio does
  * @start_cc: condition code start() answers
  * @starts: calls of start()
+ * @halt_cc: condition code halt() answers
+ * @clear_cc: condition code clear() answers
+ * @path_lost: what path_lost() answers
  * @enables: calls of enable()
  * @disables: calls of disable()
  * @schib_updates: calls of update_schib()
@@ -38,6 +41,9 @@ struct fake_sch {
 	int chc_ret;
 	int start_cc;
 	int starts;
+	int halt_cc;
+	int clear_cc;
+	bool path_lost;
 	int enables;
 	int disables;
 	int schib_updates;
@@ -92,12 +98,41 @@ static int fake_start(struct vfio_ccw_parent *parent, union orb *orb)
 	return to_fake(parent)->start_cc;
 }
 
+static int fake_halt(struct vfio_ccw_parent *parent)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	return to_fake(parent)->halt_cc;
+}
+
+static int fake_clear(struct vfio_ccw_parent *parent)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	return to_fake(parent)->clear_cc;
+}
+
+static int fake_read_schib(struct vfio_ccw_parent *parent, struct schib *schib)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	memset(schib, 0, sizeof(*schib));
+	return to_fake(parent)->schib_ret;
+}
+
+static bool fake_path_lost(struct vfio_ccw_parent *parent)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	return to_fake(parent)->path_lost;
+}
+
 static const struct vfio_ccw_sch_ops fake_ops = {
 	.enable = fake_enable,
 	.disable = fake_disable,
 	.update_schib = fake_update_schib,
 	.cancel_halt_clear = fake_cancel_halt_clear,
 	.start = fake_start,
+	.halt = fake_halt,
+	.clear = fake_clear,
+	.read_schib = fake_read_schib,
+	.path_lost = fake_path_lost,
 };
 
 /* A test-owned stand-in for the VFIO device that opens the subchannel. */
@@ -129,6 +164,10 @@ static struct fake_sch *fake_sch_new(struct kunit *test,
  * @disable_ret: fake disable() answer
  * @schib_ret: fake update_schib() answer
  * @chc_ret: fake cancel_halt_clear() answer
+ * @halt_cc: fake halt() condition code
+ * @clear_cc: fake clear() condition code
+ * @path_lost: fake path_lost() answer
+ * @chc_calls: expected cancel_halt_clear() calls
  * @to: expected state after
  * @ret: expected return of the dispatcher
  * @enables: expected enable() calls
@@ -140,6 +179,9 @@ struct fsm_cell_case {
 	enum vfio_ccw_state from;
 	enum vfio_ccw_event event;
 	int enable_ret, disable_ret, schib_ret, chc_ret;
+	int halt_cc, clear_cc;
+	bool path_lost;
+	int chc_calls;
 	enum vfio_ccw_state to;
 	int ret;
 	int enables, disables;
@@ -210,12 +252,44 @@ static const struct fsm_cell_case fsm_cell_cases[] = {
 	  .disable_ret = -EBUSY, .to = S(QUIESCING), .disables = 1, .user_after = true },
 	{ "QUIESCING+SCHIB_CHANGED gone", S(QUIESCING), E(SCHIB_CHANGED), .schib_ret = -ENODEV,
 	  .to = S(NOT_OPER), .disables = 1, .user_after = true },
-	{ "QUIESCING+CLOSE step issued", S(QUIESCING), E(CLOSE), .chc_ret = -EBUSY,
+	{ "QUIESCING+CLOSE step issued", S(QUIESCING), E(CLOSE), .chc_ret = -EBUSY, .chc_calls = 1,
 	  .to = S(QUIESCING), .user_after = true },
-	{ "QUIESCING+CLOSE step done", S(QUIESCING), E(CLOSE), .chc_ret = 0,
+	{ "QUIESCING+CLOSE step done", S(QUIESCING), E(CLOSE), .chc_ret = 0, .chc_calls = 1,
 	  .to = S(STANDBY), .disables = 1, .user_after = true },
 	{ "QUIESCING+CLOSE device gone", S(QUIESCING), E(CLOSE), .chc_ret = -ENODEV,
-	  .to = S(NOT_OPER), .user_after = true },
+	  .to = S(NOT_OPER), .chc_calls = 1, .user_after = true },
+	/* HALT and CLEAR from the async region */
+	{ "NOT_OPER+HALT refused", S(NOT_OPER), E(HALT), .to = S(NOT_OPER), .ret = -ENODEV },
+	{ "NOT_OPER+CLEAR refused", S(NOT_OPER), E(CLEAR), .to = S(NOT_OPER), .ret = -ENODEV },
+	{ "STANDBY+HALT not open", S(STANDBY), E(HALT), .to = S(STANDBY), .ret = -EBADF },
+	{ "STANDBY+CLEAR not open", S(STANDBY), E(CLEAR), .to = S(STANDBY), .ret = -EBADF },
+	{ "IDLE+HALT cc 0", S(IDLE), E(HALT), .to = S(IDLE), .user_after = true },
+	{ "IDLE+HALT cc 1", S(IDLE), E(HALT), .halt_cc = 1, .to = S(IDLE), .ret = -EBUSY,
+	  .user_after = true },
+	{ "IDLE+HALT cc 2", S(IDLE), E(HALT), .halt_cc = 2, .to = S(IDLE), .ret = -EBUSY,
+	  .user_after = true },
+	{ "IDLE+HALT cc 3 path", S(IDLE), E(HALT), .halt_cc = 3, .to = S(IDLE), .ret = -ENODEV,
+	  .user_after = true },
+	{ "IDLE+HALT cc 3 gone", S(IDLE), E(HALT), .halt_cc = 3, .schib_ret = -ENODEV,
+	  .to = S(NOT_OPER), .ret = -ENODEV, .disables = 1, .user_after = true },
+	{ "IDLE+CLEAR cc 0", S(IDLE), E(CLEAR), .to = S(IDLE), .user_after = true },
+	{ "IDLE+CLEAR cc 3", S(IDLE), E(CLEAR), .clear_cc = 3, .to = S(IDLE), .ret = -ENODEV,
+	  .user_after = true },
+	{ "BUSY+HALT keeps the program", S(BUSY), E(HALT), .to = S(BUSY), .user_after = true },
+	{ "BUSY+HALT cc 2", S(BUSY), E(HALT), .halt_cc = 2, .to = S(BUSY), .ret = -EBUSY,
+	  .user_after = true },
+	{ "BUSY+CLEAR keeps the program", S(BUSY), E(CLEAR), .to = S(BUSY), .user_after = true },
+	{ "BUSY+CLEAR cc 3 gone", S(BUSY), E(CLEAR), .clear_cc = 3, .schib_ret = -ENODEV,
+	  .to = S(NOT_OPER), .ret = -ENODEV, .disables = 1, .user_after = true },
+	{ "QUIESCING+HALT refused", S(QUIESCING), E(HALT), .to = S(QUIESCING), .ret = -EBUSY,
+	  .user_after = true },
+	{ "QUIESCING+CLEAR refused", S(QUIESCING), E(CLEAR), .to = S(QUIESCING), .ret = -EBUSY,
+	  .user_after = true },
+	/* path events while a program runs */
+	{ "BUSY+SCHIB_CHANGED path kept", S(BUSY), E(SCHIB_CHANGED), .to = S(BUSY),
+	  .user_after = true },
+	{ "BUSY+SCHIB_CHANGED path lost", S(BUSY), E(SCHIB_CHANGED), .path_lost = true,
+	  .chc_ret = -EBUSY, .chc_calls = 1, .to = S(BUSY), .user_after = true },
 };
 
 static void fsm_cell_case_desc(const struct fsm_cell_case *c, char *desc)
@@ -236,6 +310,9 @@ static void vfio_ccw_fsm_test_cell(struct kunit *test)
 	f->nr_disable_ret = 1;
 	f->schib_ret = c->schib_ret;
 	f->chc_ret = c->chc_ret;
+	f->halt_cc = c->halt_cc;
+	f->clear_cc = c->clear_cc;
+	f->path_lost = c->path_lost;
 
 	ret = vfio_ccw_fsm_event(&f->parent, c->event,
 				 c->event == E(INIT) ? &fake_user : NULL);
@@ -246,6 +323,7 @@ static void vfio_ccw_fsm_test_cell(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->enables, c->enables);
 	KUNIT_EXPECT_EQ(test, f->disables, c->disables);
 	KUNIT_EXPECT_EQ(test, !!f->parent.user, c->user_after);
+	KUNIT_EXPECT_EQ(test, f->chc_calls, c->chc_calls);
 }
 
 /* Cells with a suite of their own below (they need guest memory). */
