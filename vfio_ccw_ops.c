@@ -300,8 +300,8 @@ static const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_ALL_REGIONS] = {
 };
 
 /* The region an offset designates, with @pos/@count inside it; or NULL. */
-static const struct vfio_ccw_region *vfio_ccw_region_at(loff_t off, size_t count,
-							 loff_t *pos)
+static const struct vfio_ccw_region *
+vfio_ccw_region_at(loff_t off, size_t count, loff_t *pos)
 {
 	u64 index = VFIO_CCW_OFFSET_TO_INDEX((u64)off);
 	const struct vfio_ccw_region *region;
