@@ -498,7 +498,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_build);
 /**
  * vfio_ccw_cp_orb() - the ORB to start the host program with
  * @cp: an active program
- * @intparm: interruption parameter for the host
+ * @intparm: interruption parameter for the host (the subchannel
+ *	backend replaces it with the one the common I/O layer needs)
  *
  * The guest's key, suspend control, LPM and the rest are carried over;
  * the program address, CCW format and IDAW controls are the host's.

@@ -301,8 +301,7 @@ static enum vfio_ccw_state fsm_io_request(struct vfio_ccw_parent *parent,
 		return VFIO_CCW_STATE_IDLE;
 	}
 
-	cc = parent->ops->start(parent, vfio_ccw_cp_orb(&parent->cp,
-			(u32)(unsigned long)parent));
+	cc = parent->ops->start(parent, vfio_ccw_cp_orb(&parent->cp, 0));
 	switch (cc) {
 	case 0:
 		return VFIO_CCW_STATE_BUSY;

@@ -152,6 +152,7 @@ static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
 {
 	struct vfio_ccw_parent *parent = private->parent;
 	struct ccw_io_region update;
+	union scsw scsw;
 	union orb orb;
 	int ret;
 
@@ -162,8 +163,13 @@ static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
 	if (!mutex_trylock(&parent->fsm_lock))
 		return -EAGAIN;
 	memcpy((char *)&private->io_region + pos, (char *)&update + pos, count);
+	memcpy(&scsw, private->io_region.scsw_area, sizeof(scsw));
 	memcpy(&orb, private->io_region.orb_area, sizeof(orb));
-	ret = vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, &orb);
+	/* Halt and clear have a region of their own (async). */
+	if (scsw.cmd.fctl & SCSW_FCTL_START_FUNC)
+		ret = vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, &orb);
+	else
+		ret = -EOPNOTSUPP;
 	private->io_region.ret_code = ret;
 	mutex_unlock(&parent->fsm_lock);
 	return ret ? ret : count;

@@ -75,6 +75,8 @@ static int vfio_ccw_sch_start(struct vfio_ccw_parent *parent, union orb *orb)
 	int cc;
 
 	lockdep_assert_held(&parent->fsm_lock);
+	/* cio's interrupt handler finds the subchannel by this parameter. */
+	orb->cmd.intparm = (u32)virt_to_phys(sch);
 	spin_lock_irq(&sch->lock);
 	cc = ssch(sch->schid, orb);
 	/* cio_cancel_halt_clear() reads the cached activity control. */

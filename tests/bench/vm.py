@@ -75,6 +75,8 @@ NR_DEVICES = 3
 def qemu_cmd(args, qmp_path):
     cmd = ["qemu-system-s390x", "-M", "s390-ccw-virtio"]
     cmd += QEMU_BY_FLAVOUR[args.flavour]
+    if args.smp:
+        cmd[cmd.index("-smp") + 1] = str(args.smp)
     if args.icount:
         # Guest time counts instructions: repeatable benchmarks.
         cmd = [c for c in cmd]
@@ -85,7 +87,7 @@ def qemu_cmd(args, qmp_path):
             "-kernel", args.kernel, "-initrd", args.initrd,
             "-qmp", f"unix:{qmp_path},server=on,wait=off"]
     # allnoconfig leaves KUNIT_DEFAULT_ENABLED off: enable it here.
-    cmdline = f"console=ttyS0 panic=-1 loglevel=4 kunit.enable=1 vccw.suites={args.suites}"
+    cmdline = f"console=ttyS0 panic=-1 loglevel=5 kunit.enable=1 vccw.suites={args.suites}"
     if args.append:
         cmdline += " " + args.append
     cmd += ["-append", cmdline]
@@ -283,6 +285,7 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--timeout", type=int, default=600)
     p.add_argument("--icount", action="store_true")
+    p.add_argument("--smp", type=int, default=0, help="override the CPU count")
     p.add_argument("--append", default="")
     sys.exit(run(p.parse_args()))
 

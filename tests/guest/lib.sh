@@ -38,18 +38,18 @@ fail() {
 
 # expect_file PATH CONTENT: the file exists and reads CONTENT.
 expect_file() {
-	[ -e "$1" ] || fail "$1 missing"
+	[ -e "$1" ] || { fail "$1 missing"; return 1; }
 	local got
-	got=$(cat "$1") || fail "cannot read $1"
-	[ "$got" = "$2" ] || fail "$1: '$got', expected '$2'"
+	got=$(cat "$1") || { fail "cannot read $1"; return 1; }
+	[ "$got" = "$2" ] || { fail "$1: '$got', expected '$2'"; return 1; }
 }
 
 expect_exists() {
-	[ -e "$1" ] || fail "$1 missing"
+	[ -e "$1" ] || { fail "$1 missing"; return 1; }
 }
 
 expect_absent() {
-	[ ! -e "$1" ] || fail "$1 still present"
+	[ ! -e "$1" ] || { fail "$1 still present"; return 1; }
 }
 
 # driver_of SCHID: name of the css driver bound to the subchannel, or "".
@@ -72,60 +72,80 @@ load_mdev_core() {
 
 # load_driver: insert the vfio_ccw module of $DRIVER.
 load_driver() {
-	load_mdev_core || fail "cannot load mdev.ko"
+	load_mdev_core || { fail "cannot load mdev.ko"; return 1; }
 	if [ "$DRIVER" = ours ]; then
-		insmod "$OURS_KO" || fail "insmod $OURS_KO failed"
+		insmod "$OURS_KO" || { fail "insmod $OURS_KO failed"; return 1; }
 	else
-		insmod "$PEER_KO" || fail "insmod $PEER_KO failed"
+		insmod "$PEER_KO" || { fail "insmod $PEER_KO failed"; return 1; }
 	fi
-	[ -d /sys/module/vfio_ccw ] || fail "/sys/module/vfio_ccw missing after insmod"
-	[ -d $CSS/drivers/vfio_ccw ] || fail "css driver vfio_ccw not registered"
+	[ -d /sys/module/vfio_ccw ] || { fail "/sys/module/vfio_ccw missing after insmod"; return 1; }
+	[ -d $CSS/drivers/vfio_ccw ] || { fail "css driver vfio_ccw not registered"; return 1; }
 	if [ "$DRIVER" = ours ]; then
 		# Tell the two apart: ours is not the file in /lib/modules.
 		[ "$(cat /sys/module/vfio_ccw/srcversion)" = "$(modinfo -F srcversion "$OURS_KO")" ] ||
-			fail "loaded vfio_ccw is not ours"
+			{ fail "loaded vfio_ccw is not ours"; return 1; }
 	fi
 }
 
 unload_driver() {
-	rmmod vfio_ccw || fail "rmmod vfio_ccw failed"
+	rmmod vfio_ccw || { fail "rmmod vfio_ccw failed"; return 1; }
 	expect_absent /sys/module/vfio_ccw
 	expect_absent $CSS/drivers/vfio_ccw
+}
+
+# ccw_settle SCHID: wait (at most 10 s) until the subchannel's ccw device
+# is online and the common I/O layer's work is done.  Unbinding
+# io_subchannel while its ccw device is still being recognised or set
+# online (virtio-ccw does that asynchronously) lets that late work issue
+# I/O with the next driver's data as io_subchannel's private area: it
+# wrote an ORB over our parent structure, and over upstream's.
+ccw_settle() {
+	local i=0 d
+	echo 1 >/proc/cio_settle 2>/dev/null
+	while [ $i -lt 100 ]; do
+		d=$(ls -d "$CSS/devices/$1"/0.* 2>/dev/null | head -n 1)
+		[ -n "$d" ] && [ "$(cat "$d/online" 2>/dev/null)" = 1 ] && break
+		usleep 100000
+		i=$((i + 1))
+	done
+	echo 1 >/proc/cio_settle 2>/dev/null
 }
 
 # bind_vfio SCHID: move the subchannel from io_subchannel to vfio_ccw.
 bind_vfio() {
 	local s=$1
+	[ "$(driver_of "$s")" = io_subchannel ] && ccw_settle "$s"
 	if [ "$(driver_of "$s")" = io_subchannel ]; then
-		echo "$s" >$CSS/drivers/io_subchannel/unbind || fail "unbind from io_subchannel"
+		echo "$s" >$CSS/drivers/io_subchannel/unbind || { fail "unbind from io_subchannel"; return 1; }
 	fi
-	[ -z "$(driver_of "$s")" ] || fail "$s still bound to $(driver_of "$s")"
-	echo vfio_ccw >"$CSS/devices/$s/driver_override" || fail "driver_override"
-	echo "$s" >$CSS/drivers/vfio_ccw/bind || fail "bind to vfio_ccw"
-	[ "$(driver_of "$s")" = vfio_ccw ] || fail "$s bound to '$(driver_of "$s")', not vfio_ccw"
+	[ -z "$(driver_of "$s")" ] || { fail "$s still bound to $(driver_of "$s")"; return 1; }
+	echo vfio_ccw >"$CSS/devices/$s/driver_override" || { fail "driver_override"; return 1; }
+	echo "$s" >$CSS/drivers/vfio_ccw/bind || { fail "bind to vfio_ccw"; return 1; }
+	[ "$(driver_of "$s")" = vfio_ccw ] || { fail "$s bound to '$(driver_of "$s")', not vfio_ccw"; return 1; }
 }
 
 # unbind_vfio SCHID: give the subchannel back to io_subchannel.
 unbind_vfio() {
 	local s=$1
 	if [ "$(driver_of "$s")" = vfio_ccw ]; then
-		echo "$s" >$CSS/drivers/vfio_ccw/unbind || fail "unbind from vfio_ccw"
+		echo "$s" >$CSS/drivers/vfio_ccw/unbind || { fail "unbind from vfio_ccw"; return 1; }
 	fi
-	[ -z "$(driver_of "$s")" ] || fail "$s still bound to $(driver_of "$s")"
+	[ -z "$(driver_of "$s")" ] || { fail "$s still bound to $(driver_of "$s")"; return 1; }
 	echo >"$CSS/devices/$s/driver_override"
-	echo "$s" >$CSS/drivers/io_subchannel/bind || fail "bind back to io_subchannel"
-	[ "$(driver_of "$s")" = io_subchannel ] || fail "$s not back on io_subchannel"
+	echo "$s" >$CSS/drivers/io_subchannel/bind || { fail "bind back to io_subchannel"; return 1; }
+	[ "$(driver_of "$s")" = io_subchannel ] || { fail "$s not back on io_subchannel"; return 1; }
+	ccw_settle "$s"
 }
 
 # create_mdev SCHID UUID
 create_mdev() {
 	echo "$2" >"$CSS/devices/$1/mdev_supported_types/vfio_ccw-io/create" ||
-		fail "create mdev $2 on $1"
-	[ -d "/sys/bus/mdev/devices/$2" ] || fail "mdev $2 missing after create"
+		{ fail "create mdev $2 on $1"; return 1; }
+	[ -d "/sys/bus/mdev/devices/$2" ] || { fail "mdev $2 missing after create"; return 1; }
 }
 
 remove_mdev() {
-	echo 1 >"/sys/bus/mdev/devices/$1/remove" || fail "remove mdev $1"
+	echo 1 >"/sys/bus/mdev/devices/$1/remove" || { fail "remove mdev $1"; return 1; }
 	expect_absent "/sys/bus/mdev/devices/$1"
 }
 
@@ -139,10 +159,11 @@ vfio_cdev_of() {
 	echo "/dev/vfio/devices/$(ls "/sys/bus/mdev/devices/$1/vfio-dev/")"
 }
 
-# for_each_driver FN: run FN for ours, then for the peer.  Each run
+# for_each_driver FN: run FN for ours, then for the peer (or for the
+# drivers named by vccw.drivers= on the kernel command line).  Each run
 # starts from a subchannel bound to io_subchannel and no vfio_ccw module.
 for_each_driver() {
-	for DRIVER in ours peer; do
+	for DRIVER in ${DRIVERS:-ours peer}; do
 		if [ -d /sys/module/vfio_ccw ]; then
 			rmmod vfio_ccw 2>/dev/null
 		fi
