@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# The regions and IRQs beyond the I/O region: async HSCH/CSCH, the SCHIB
+# region against sysfs, the CRW region, RESET and HSCH with a program
+# outstanding (where the emulator can keep one), and removing an mdev
+# that a client holds (request IRQ).  Container and cdev paths.
+SUITE=async
+SCH=0.0.0000
+ASYNC_TESTS="regions schib hsch_idle csch_idle bad_async crw suspend reset_busy"
+
+# async_row NAME COMMAND...: PASS with what the program saw, SKIP when
+# it exits 77 (the emulator cannot do it), FAIL otherwise.
+async_row() {
+	local name=$1 out rc
+	shift
+	out=$(timeout 60 "$@" 2>&1)
+	rc=$?
+	case $rc in
+	0) result "$name" PASS "$(echo "$out" | tail -n 1)" ;;
+	77) result "$name" SKIP "$(echo "$out" | tail -n 1)" ;;
+	*) result "$name" FAIL "$(echo "$out" | tail -n 3 | tr '\n' ' ')" ;;
+	esac
+}
+
+async_once() {
+	local uuid grp cdev t ppp devno
+
+	check load load_driver || return
+	if ! check bind bind_vfio $SCH; then
+		unload_driver
+		return
+	fi
+	uuid=$(new_uuid)
+	if check create_mdev create_mdev $SCH "$uuid"; then
+		grp=$(vfio_group_of "$uuid")
+		cdev=$(vfio_cdev_of "$uuid")
+		ppp=$(cat $CSS/devices/$SCH/pimpampom)
+		devno=$(cut -d. -f3 $CSS/devices/$SCH/dev_busid 2>/dev/null)
+		for t in $ASYNC_TESTS; do
+			async_row "${t}_container" vfio-async --group "$grp" --uuid "$uuid" \
+				"$t" --pimpampom "$ppp" --devno "${devno:-0100}"
+			async_row "${t}_cdev" vfio-async --cdev "$cdev" \
+				"$t" --pimpampom "$ppp" --devno "${devno:-0100}"
+		done
+		# Last: the client closes when asked, the removal completes.
+		async_row request vfio-async --cdev "$cdev" request \
+			--remove "/sys/bus/mdev/devices/$uuid/remove"
+		[ -d "/sys/bus/mdev/devices/$uuid" ] && remove_mdev "$uuid"
+	fi
+	check unbind unbind_vfio $SCH
+	check unload unload_driver
+}
+
+for_each_driver async_once

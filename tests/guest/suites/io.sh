@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# Channel programs through the I/O region: SENSE ID (vfio-senseid) and the
+# vfio-io sub-tests (chaining, TIC, IDALs, page-crossing buffers, virtio
+# feature/config commands, transport mode, unmapped addresses, bad region
+# accesses, concurrent writers), each through the legacy container and
+# through the iommufd cdev.  One row per program run; a failing run does
+# not stop the others, and the mdev, binding and module are always undone.
+SUITE=io
+SCH=0.0.0000
+IO_TESTS="chain tic ida ida_fmt1 ida_2k pagecross readfeat writefeat tm unmapped badlen twowriters"
+# A hung program must not hang the suite.
+IO_TIMEOUT=60
+
+# io_row NAME COMMAND...: like check, but a PASS row also carries the
+# program's last line (what it observed: errnos, counts).
+io_row() {
+	local name=$1 out
+	shift
+	if out=$(timeout $IO_TIMEOUT "$@" 2>&1); then
+		result "$name" PASS "$(echo "$out" | tail -n 1)"
+	else
+		result "$name" FAIL "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+		return 1
+	fi
+}
+
+io_once() {
+	local uuid grp cdev t
+
+	check load load_driver || return
+	if ! check bind bind_vfio $SCH; then
+		check unload unload_driver
+		return
+	fi
+	uuid=$(new_uuid)
+	if check create_mdev create_mdev $SCH "$uuid"; then
+		grp=$(vfio_group_of "$uuid")
+		cdev=$(vfio_cdev_of "$uuid")
+		io_row senseid_container vfio-senseid --group "$grp" --uuid "$uuid"
+		io_row senseid_cdev vfio-senseid --cdev "$cdev"
+		for t in $IO_TESTS; do
+			io_row ${t}_container vfio-io --group "$grp" --uuid "$uuid" $t
+			io_row ${t}_cdev vfio-io --cdev "$cdev" $t
+		done
+		check remove_mdev remove_mdev "$uuid"
+	fi
+	check unbind unbind_vfio $SCH
+	check unload unload_driver
+}
+
+for_each_driver io_once
