@@ -386,11 +386,18 @@ static enum vfio_ccw_state fsm_clear(struct vfio_ccw_parent *parent,
 
 /* --- INTERRUPT for the user --------------------------------------------- */
 
-/* The start function is over: nothing active, nothing suspended. */
+/*
+ * The start function is over: status pending and either nothing active
+ * or suspended any more, or a halt or clear function has ended it (their
+ * status may still show the suspended program's activity bits).
+ */
 static bool irb_ends_start(struct irb *irb)
 {
-	return (scsw_stctl(&irb->scsw) & SCSW_STCTL_STATUS_PEND) &&
-	       !(scsw_actl(&irb->scsw) &
+	if (!(scsw_stctl(&irb->scsw) & SCSW_STCTL_STATUS_PEND))
+		return false;
+	if (scsw_fctl(&irb->scsw) & (SCSW_FCTL_HALT_FUNC | SCSW_FCTL_CLEAR_FUNC))
+		return true;
+	return !(scsw_actl(&irb->scsw) &
 		 (SCSW_ACTL_DEVACT | SCSW_ACTL_SCHACT | SCSW_ACTL_SUSPENDED));
 }
 

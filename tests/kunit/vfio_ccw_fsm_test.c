@@ -564,6 +564,40 @@ static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
 }
 
+/*
+ * A suspended program (still outstanding) ended by HSCH: the halt's
+ * status releases it even if the activity bits still say suspended.
+ */
+static void vfio_ccw_fsm_io_test_halt_suspended(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct irb irb = {};
+
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	/* suspended: intermediate, the program stays */
+	irb.scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
+	irb.scsw.cmd.actl = SCSW_ACTL_SUSPENDED;
+	irb.scsw.cmd.stctl = SCSW_STCTL_INTER_STATUS | SCSW_STCTL_STATUS_PEND;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 1);
+
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(HALT), NULL), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
+	irb.scsw.cmd.fctl = SCSW_FCTL_START_FUNC | SCSW_FCTL_HALT_FUNC;
+	irb.scsw.cmd.stctl = SCSW_STCTL_STATUS_PEND;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_FALSE(test, f->parent.cp.active);
+	/* a late duplicate status frees nothing twice */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
+}
+
 /* Closing while a program runs: it is released once quiesced. */
 static void vfio_ccw_fsm_io_test_close_busy(struct kunit *test)
 {
@@ -590,6 +624,7 @@ static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE_PARAM(vfio_ccw_fsm_io_test_start, fsm_start_gen_params),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_bad_program),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_interrupts),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_halt_suspended),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_close_busy),
 	{}
 };
