@@ -60,20 +60,6 @@ struct cp_ccw {
 	int nr_runs;
 };
 
-/**
- * struct vfio_ccw_cp_seg - one guest segment and its host copy
- * @guest: guest address of the first CCW
- * @nr: CCWs in the segment
- * @ccw: host CCWs, format 1, in 31-bit memory
- * @res: per-CCW host resources
- */
-struct vfio_ccw_cp_seg {
-	u32 guest;
-	int nr;
-	struct ccw1 *ccw;
-	struct cp_ccw *res;
-};
-
 /* --- small helpers ------------------------------------------------------ */
 
 static bool ccw_is_tic(const struct ccw1 *ccw)
@@ -152,7 +138,8 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 
 	seg = &cp->segs[cp->nr_segs];
 	seg->guest = guest;
-	seg->ccw = kcalloc(VFIO_CCW_CP_MAX_CCWS, CCW_SIZE, GFP_KERNEL | GFP_DMA);
+	/* Not zeroed: only the CCWs read from the guest are ever used. */
+	seg->ccw = kmalloc_array(VFIO_CCW_CP_MAX_CCWS, CCW_SIZE, GFP_KERNEL | GFP_DMA);
 	if (!seg->ccw)
 		return -ENOMEM;
 	cp->nr_segs++;
@@ -425,8 +412,6 @@ void vfio_ccw_cp_free(struct vfio_ccw_cp *cp)
 {
 	int s, i;
 
-	if (!cp->segs)
-		return;
 	for (s = 0; s < cp->nr_segs; s++) {
 		struct vfio_ccw_cp_seg *seg = &cp->segs[s];
 
@@ -439,8 +424,7 @@ void vfio_ccw_cp_free(struct vfio_ccw_cp *cp)
 		kfree(seg->ccw);
 	}
 	WARN_ON_ONCE(cp->pinned);
-	kfree(cp->segs);
-	cp->segs = NULL;
+	memset(cp->segs, 0, sizeof(cp->segs[0]) * cp->nr_segs);
 	cp->nr_segs = 0;
 	cp->active = false;
 }
@@ -475,13 +459,11 @@ int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
 	if (!orb->cmd.pfch)
 		pr_warn_ratelimited("guest ORB without prefetch: translated anyway\n");
 
-	memset(cp, 0, sizeof(*cp));
 	cp->mem = mem;
 	cp->mem_ctx = mem_ctx;
 	cp->guest_orb = *orb;
-	cp->segs = kcalloc(VFIO_CCW_CP_MAX_SEGS, sizeof(*cp->segs), GFP_KERNEL);
-	if (!cp->segs)
-		return -ENOMEM;
+	cp->nr_segs = 0;
+	cp->pinned = 0;
 
 	ret = cp_fetch(cp);
 	if (!ret)

@@ -23,6 +23,7 @@
 #define VFIO_CCW_CP_MAX_IDAWS	((SZ_64K >> 11) + 1)
 
 struct page;
+struct cp_ccw;
 
 /**
  * struct vfio_ccw_mem_ops - guest memory as the translator sees it
@@ -40,7 +41,19 @@ struct vfio_ccw_mem_ops {
 	void (*unpin)(void *ctx, u64 iova, int npage);
 };
 
-struct vfio_ccw_cp_seg;
+/**
+ * struct vfio_ccw_cp_seg - one guest segment and its host copy
+ * @guest: guest address of the first CCW
+ * @nr: CCWs in the segment
+ * @ccw: host CCWs, format 1, in 31-bit memory
+ * @res: per-CCW host resources (struct cp_ccw, private to vfio_ccw_cp.c)
+ */
+struct vfio_ccw_cp_seg {
+	u32 guest;
+	int nr;
+	struct ccw1 *ccw;
+	struct cp_ccw *res;
+};
 
 /**
  * struct vfio_ccw_cp - one translated channel program
@@ -48,7 +61,8 @@ struct vfio_ccw_cp_seg;
  * @mem_ctx: argument of @mem's functions
  * @guest_orb: the ORB as the guest wrote it
  * @orb: the ORB issued to the subchannel
- * @segs: guest CCW segments and their host copies
+ * @segs: guest CCW segments and their host copies (embedded: a start
+ *	allocates only what its program needs)
  * @nr_segs: entries used in @segs
  * @pinned: pages currently pinned for this program
  * @active: the program holds resources (between a successful
@@ -59,7 +73,7 @@ struct vfio_ccw_cp {
 	void *mem_ctx;
 	union orb guest_orb;
 	union orb orb;
-	struct vfio_ccw_cp_seg *segs;
+	struct vfio_ccw_cp_seg segs[VFIO_CCW_CP_MAX_SEGS];
 	int nr_segs;
 	unsigned long pinned;
 	bool active;

@@ -140,6 +140,10 @@ int vfio_ccw_path_events_to_crws(struct vfio_ccw_parent *parent)
 	int queued = 0;
 	u16 ev;
 
+	/* The worker runs for every interrupt: skip the mutex when idle. */
+	if (!READ_ONCE(parent->path_events.count) && !READ_ONCE(parent->path_events.lost))
+		return 0;
+
 	mutex_lock(&parent->fsm_lock);
 	user = parent->user;
 	while (path_event_pop(&parent->path_events, &ev, &lost)) {

@@ -10,10 +10,14 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
-SUITES_test=${VFIO_CCW_SUITES_TEST:-lifecycle,kunit}
-SUITES_sanitize=${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit}
-TIMEOUT_test=900
-TIMEOUT_sanitize=1800
+# Boots: name, kernel flavour, suites, extra vm.py arguments, timeout (s).
+# "bench" runs on one CPU with -icount, where guest time counts
+# instructions: its figures repeat from run to run.
+BOOTS=(
+	"test test ${VFIO_CCW_SUITES_TEST:-lifecycle,kunit,io,async,stress} - 1200"
+	"bench test ${VFIO_CCW_SUITES_BENCH:-bench} --icount 900"
+	"sanitize sanitize ${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit,io,async} - 2400"
+)
 
 start=$SECONDS
 # shellcheck disable=SC2086
@@ -41,38 +45,45 @@ for t in sparse checkpatch kerneldoc w1; do
 	fi
 done
 
-# --- the guest suites, per kernel flavour ------------------------------------
+# --- the guest suites, one boot each ----------------------------------------
 kunit_py=$(ksrc_dir)/tools/testing/kunit/kunit.py
-for f in $FLAVOURS; do
+for boot in "${BOOTS[@]}"; do
+	read -r name f suites extra timeout <<<"$boot"
+	case " $FLAVOURS " in *" $f "*) ;; *) continue ;; esac
 	kb=$("$BENCH_DIR/kdir.sh" "$f") || die "kernel '$f' missing after set-up"
-	vm=$out/vm-$f
+	vm=$out/vm-$name
 	mkdir -p "$vm"
 	if ! "$BENCH_DIR/initramfs.sh" "$f" "$vm/initrd.gz" 2>"$vm/initramfs.log"; then
-		row "vm.$f.initramfs" FAIL "$(tail -n1 "$vm/initramfs.log")"
+		row "vm.$name.initramfs" FAIL "$(tail -n1 "$vm/initramfs.log")"
 		continue
 	fi
-	suites_var=SUITES_$f
-	timeout_var=TIMEOUT_$f
-	log "booting '$f' kernel: suites ${!suites_var}"
-	python3 "$BENCH_DIR/vm.py" --flavour "$f" --kernel "$kb/arch/s390/boot/bzImage" \
-		--initrd "$vm/initrd.gz" --suites "${!suites_var}" --out "$vm" \
-		--timeout "${!timeout_var}"
-	[ -f "$vm/results.tsv" ] && rows+=("$vm/results.tsv")
+	[ "$extra" = - ] && extra=
+	log "booting '$name' ('$f' kernel${extra:+, $extra}): suites $suites"
+	# shellcheck disable=SC2086
+	python3 "$BENCH_DIR/vm.py" --flavour "$f" --name "$name" $extra \
+		--kernel "$kb/arch/s390/boot/bzImage" --initrd "$vm/initrd.gz" \
+		--suites "$suites" --out "$vm" --timeout "$timeout"
+	if [ -f "$vm/results.tsv" ]; then
+		# Guest rows are named suite.test; tell the boots apart.
+		sed -i -E "/^vm\./! s/^/$name./" "$vm/results.tsv"
+		rows+=("$vm/results.tsv")
+	fi
 	if [ -s "$vm/ktap.txt" ]; then
 		python3 "$kunit_py" parse --json="$vm/kunit.json" "$vm/ktap.txt" \
 			>"$vm/kunit-parse.log" 2>&1
 		if [ -s "$vm/kunit.json" ]; then
 			python3 "$BENCH_DIR/report.py" kunit-rows "$vm/kunit.json" "$vm/kunit.tsv"
-			# Same tests on both kernels: prefix with the flavour.
-			sed -i "s/^kunit\./kunit.$f./" "$vm/kunit.tsv"
+			sed -i "s/^kunit\./kunit.$name./" "$vm/kunit.tsv"
 			rows+=("$vm/kunit.tsv")
 		else
-			row "kunit.$f.parse" FAIL "kunit.py parse produced no JSON (see $vm/kunit-parse.log)"
+			row "kunit.$name.parse" FAIL "kunit.py parse produced no JSON (see $vm/kunit-parse.log)"
 		fi
 	fi
-	# Guest rows are named suite.test; tell the flavours apart.
-	[ -f "$vm/results.tsv" ] && sed -i -E "/^vm\./! s/^/$f./" "$vm/results.tsv"
 done
 
 log "all done in $((SECONDS - start)) s; logs in $out"
+if [ -s "$out/vm-bench/said.txt" ]; then
+	echo "Benchmark (same boot, -smp 1 -icount shift=0: guest time counts instructions):"
+	sed 's/^/  /' "$out/vm-bench/said.txt"
+fi
 python3 "$BENCH_DIR/report.py" summary "${rows[@]}"

@@ -40,6 +40,13 @@ fi
 flavours=("$@")
 [ ${#flavours[@]} -gt 0 ] || flavours=(test sanitize)
 for f in "${flavours[@]}"; do
-	"$BENCH_DIR/build-kernel.sh" "$f" >/dev/null
+	keep=$("$BENCH_DIR/build-kernel.sh" "$f")
+	# Builds of this flavour for an older fragment or kernel: 1-2 GB each.
+	for old in "$VFIO_CCW_CACHE/build/$f"-*; do
+		if [ -d "$old" ] && [ "$old" != "$keep" ]; then
+			log "removing stale build $old"
+			rm -rf "$old"
+		fi
+	done
 done
 log "bench ready (cache: $VFIO_CCW_CACHE)"

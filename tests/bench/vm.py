@@ -41,7 +41,6 @@ KERNEL_REPORTS = [
     r"lockdep",
     r"KASAN: ",
     r"UBSAN: ",
-    r"suspected memory leak",
     r"ODEBUG: ",
     r"list_add corruption",
     r"list_del corruption",
@@ -151,7 +150,7 @@ def run(args):
     with open(os.path.join(args.out, "qemu-cmd.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
 
-    results, ktap, dmesg, kmemleak = [], [], [], []
+    results, ktap, dmesg, kmemleak, said = [], [], [], [], []
     section = None
     ended = False
     booted = False
@@ -205,6 +204,7 @@ def run(args):
                     print(f"[vm {args.flavour}] booted in {int(time.monotonic() - start)} s: {rest}",
                           file=sys.stderr, flush=True)
                 elif tag == "SAY":
+                    said.append(rest)
                     print(f"  guest: {rest}", flush=True)
                 elif tag == "SUITE":
                     print(f"[vm {args.flavour}] suite {rest}", file=sys.stderr, flush=True)
@@ -240,8 +240,10 @@ def run(args):
         f.write("\n".join(ktap) + ("\n" if ktap else ""))
     with open(os.path.join(args.out, "dmesg.txt"), "w") as f:
         f.write("\n".join(dmesg) + "\n")
+    with open(os.path.join(args.out, "said.txt"), "w") as f:
+        f.write("".join(line + "\n" for line in said))
 
-    vm = f"vm.{args.flavour}"
+    vm = f"vm.{args.name or args.flavour}"
     if not booted:
         results.append([f"{vm}.boot", "ours", "FAIL",
                         f"guest did not reach /init (see {console_path})"])
@@ -287,6 +289,7 @@ def main():
     p.add_argument("--icount", action="store_true")
     p.add_argument("--smp", type=int, default=0, help="override the CPU count")
     p.add_argument("--append", default="")
+    p.add_argument("--name", default="", help="row prefix (default: the flavour)")
     sys.exit(run(p.parse_args()))
 
 

@@ -5,13 +5,15 @@
  *   vfio-async <open args> regions
  *   vfio-async <open args> schib --pimpampom "80 80 ff" --devno 0100
  *   vfio-async <open args> hsch_idle | csch_idle | bad_async | crw
- *   vfio-async <open args> suspend | reset_busy
+ *   vfio-async <open args> hsch_busy | csch_busy | reset_busy | unmap_busy
+ *   vfio-async <open args> close_busy
  *   vfio-async <open args> request --remove /sys/bus/mdev/devices/UUID/remove
  *
  * Each prints one line saying what it observed and exits 0, or dies
- * with the mismatch.  "suspend" and "reset_busy" need a program that
- * stays outstanding; where the emulated device cannot keep one they
- * print "SKIP: ..." and exit 77.
+ * with the mismatch.  The *_busy tests keep a program outstanding with
+ * the suspend flag (QEMU honours it when the ORB allows suspension);
+ * where a device runs it to the end anyway they print "SKIP: ..." and
+ * exit 77.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -227,7 +229,7 @@ static int start_suspended(void)
 	return 1;
 }
 
-static void test_suspend(void)
+static void test_suspend(uint32_t cmd, uint8_t fctl, const char *name)
 {
 	struct ccw_io_region r;
 	struct scsw_info s;
@@ -243,20 +245,20 @@ static void test_suspend(void)
 	ret = ccw_start(&io, &r);
 	if (ret != -EBUSY)
 		die("start while one is outstanding: %s, want EBUSY", errno_name(-ret));
-	ret = async_cmd(VFIO_CCW_ASYNC_CMD_HSCH);
+	ret = async_cmd(cmd);
 	if (ret)
-		die("HSCH during the program: %s", errno_name(-ret));
+		die("%s during the program: %s", name, errno_name(-ret));
 	if (!ccw_wait_irq(&io, 5000))
-		die("no interrupt after HSCH");
+		die("no interrupt after %s", name);
 	/* ret_code still reports the refused start: decode the IRB only */
 	if (ccw_region_pread(&io, &r, sizeof(r), 0) != sizeof(r))
 		die("read of the I/O region failed");
 	ccw_decode_scsw(r.irb_area, &s);
-	if (!(s.fctl & SCSW_FCTL_HALT))
-		die("status after HSCH: fctl 0x%x without halt", s.fctl);
-	ccw_sense_id(&io, 0x200, 0x1000, NULL, "sense id after halt");
-	printf("suspend: program outstanding, 2nd start EBUSY, HSCH ended it (fctl 0x%x)\n",
-	       s.fctl);
+	if (!(s.fctl & fctl))
+		die("status after %s: fctl 0x%x without 0x%x", name, s.fctl, fctl);
+	ccw_sense_id(&io, 0x200, 0x1000, NULL, "sense id afterwards");
+	printf("%s_busy: program outstanding, 2nd start EBUSY, %s ended it (fctl 0x%x)\n",
+	       name, name, s.fctl);
 }
 
 static void test_reset_busy(void)
@@ -269,6 +271,39 @@ static void test_reset_busy(void)
 		die("RESET with a program outstanding: %s", strerror(errno));
 	ccw_sense_id(&io, 0x200, 0x1000, NULL, "sense id after reset");
 	printf("reset_busy: RESET with a program outstanding, device usable\n");
+}
+
+/*
+ * Unmap the guest memory under an outstanding program: VFIO makes the
+ * driver give the pages back, which means stopping the program first.
+ * Then map again and run a SENSE ID.
+ */
+static void test_unmap_busy(void)
+{
+	if (start_suspended()) {
+		printf("SKIP: the emulated device runs suspending programs to the end\n");
+		exit(EXIT_SKIP);
+	}
+	ccw_io_fini(&io);
+	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
+	ccw_sense_id(&io, 0x200, 0x1000, NULL, "sense id after unmap");
+	printf("unmap_busy: unmapped under a running program, remapped, device usable\n");
+}
+
+/*
+ * Close with a program outstanding: the driver must quiesce before it
+ * disables.  The suite checks afterwards that nothing stayed pinned and
+ * that a new user can run I/O.
+ */
+static void test_close_busy(void)
+{
+	if (start_suspended()) {
+		printf("SKIP: the emulated device runs suspending programs to the end\n");
+		exit(EXIT_SKIP);
+	}
+	vfio_close(&d);
+	printf("close_busy: closed with a program outstanding\n");
+	exit(0);
 }
 
 /* Remove the mdev while we hold it; close when asked through the eventfd. */
@@ -355,10 +390,16 @@ int main(int argc, char **argv)
 		test_bad_async();
 	else if (!strcmp(test, "crw"))
 		test_crw();
-	else if (!strcmp(test, "suspend"))
-		test_suspend();
+	else if (!strcmp(test, "hsch_busy"))
+		test_suspend(VFIO_CCW_ASYNC_CMD_HSCH, SCSW_FCTL_HALT, "hsch");
+	else if (!strcmp(test, "csch_busy"))
+		test_suspend(VFIO_CCW_ASYNC_CMD_CSCH, SCSW_FCTL_CLEAR, "csch");
 	else if (!strcmp(test, "reset_busy"))
 		test_reset_busy();
+	else if (!strcmp(test, "unmap_busy"))
+		test_unmap_busy();
+	else if (!strcmp(test, "close_busy"))
+		test_close_busy();
 	else if (!strcmp(test, "request"))
 		test_request(remove);
 	else

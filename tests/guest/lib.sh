@@ -159,6 +159,28 @@ vfio_cdev_of() {
 	echo "/dev/vfio/devices/$(ls "/sys/bus/mdev/devices/$1/vfio-dev/")"
 }
 
+# leak_check: with kmemleak (sanitize kernel), report what the last
+# driver's run leaked as a row of that driver, then forget it, so that a
+# leak of upstream's module lands in the peer column, not in ours.
+leak_check() {
+	local f=/sys/kernel/debug/kmemleak n
+	[ -f $f ] || return 0
+	# kmemleak reports only objects older than 5 s
+	sleep 6
+	echo scan >$f
+	cat $f >/tmp/leaks.$DRIVER
+	n=$(grep -c "unreferenced object" /tmp/leaks.$DRIVER)
+	if [ "$n" -gt 0 ]; then
+		echo "@@LEAKS-BEGIN $DRIVER $SUITE"
+		cat /tmp/leaks.$DRIVER
+		echo "@@LEAKS-END"
+		result kmemleak FAIL "$n unreferenced object(s), first allocated by: $(grep -m1 -A1 'backtrace' /tmp/leaks.$DRIVER | tail -n1 | tr -s ' ')"
+	else
+		result kmemleak PASS
+	fi
+	echo clear >$f
+}
+
 # for_each_driver FN: run FN for ours, then for the peer (or for the
 # drivers named by vccw.drivers= on the kernel command line).  Each run
 # starts from a subchannel bound to io_subchannel and no vfio_ccw module.
@@ -168,6 +190,7 @@ for_each_driver() {
 			rmmod vfio_ccw 2>/dev/null
 		fi
 		"$1"
+		leak_check
 	done
 	DRIVER=ours
 }

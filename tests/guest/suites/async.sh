@@ -5,7 +5,8 @@
 # that a client holds (request IRQ).  Container and cdev paths.
 SUITE=async
 SCH=0.0.0000
-ASYNC_TESTS="regions schib hsch_idle csch_idle bad_async crw suspend reset_busy"
+ASYNC_TESTS="regions schib hsch_idle csch_idle bad_async crw hsch_busy csch_busy reset_busy
+	unmap_busy close_busy"
 
 # async_row NAME COMMAND...: PASS with what the program saw, SKIP when
 # it exits 77 (the emulator cannot do it), FAIL otherwise.
@@ -19,6 +20,18 @@ async_row() {
 	77) result "$name" SKIP "$(echo "$out" | tail -n 1)" ;;
 	*) result "$name" FAIL "$(echo "$out" | tail -n 3 | tr '\n' ' ')" ;;
 	esac
+}
+
+# after_close_busy PATH GROUP UUID: the closed program left nothing
+# pinned (ours: debugfs) and the next user can run a SENSE ID.
+after_close_busy() {
+	if [ "$DRIVER" = ours ]; then
+		check "close_busy_${1}_state" eval '
+			st=/sys/kernel/debug/vfio_ccw/$SCH/status
+			grep -q "^state: STANDBY" $st && grep -q "^pinned_pages: 0" $st ||
+				{ fail "$(tr "\n" " " <$st)"; return 1; }'
+	fi
+	check "close_busy_${1}_reopen" vfio-senseid --group "$2" --uuid "$3"
 }
 
 async_once() {
@@ -38,8 +51,10 @@ async_once() {
 		for t in $ASYNC_TESTS; do
 			async_row "${t}_container" vfio-async --group "$grp" --uuid "$uuid" \
 				"$t" --pimpampom "$ppp" --devno "${devno:-0100}"
+			[ "$t" = close_busy ] && after_close_busy container "$grp" "$uuid"
 			async_row "${t}_cdev" vfio-async --cdev "$cdev" \
 				"$t" --pimpampom "$ppp" --devno "${devno:-0100}"
+			[ "$t" = close_busy ] && after_close_busy cdev "$grp" "$uuid"
 		done
 		# Last: the client closes when asked, the removal completes.
 		async_row request vfio-async --cdev "$cdev" request \
