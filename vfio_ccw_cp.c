@@ -138,6 +138,8 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 
 	seg = &cp->segs[cp->nr_segs];
 	seg->guest = guest;
+	seg->nr = 0;
+	seg->res = NULL;
 	/* Not zeroed: only the CCWs read from the guest are ever used. */
 	seg->ccw = kmalloc_array(VFIO_CCW_CP_MAX_CCWS, CCW_SIZE, GFP_KERNEL | GFP_DMA);
 	if (!seg->ccw)
@@ -424,7 +426,6 @@ void vfio_ccw_cp_free(struct vfio_ccw_cp *cp)
 		kfree(seg->ccw);
 	}
 	WARN_ON_ONCE(cp->pinned);
-	memset(cp->segs, 0, sizeof(cp->segs[0]) * cp->nr_segs);
 	cp->nr_segs = 0;
 	cp->active = false;
 }
@@ -432,7 +433,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_free);
 
 /**
  * vfio_ccw_cp_build() - fetch and translate a guest channel program
- * @cp: an inactive program
+ * @cp: the program to fill; any previous content is ignored (a program
+ *	that is still active must be freed first)
  * @orb: the guest's ORB
  * @mem: guest memory access
  * @mem_ctx: argument of @mem's functions
@@ -450,8 +452,9 @@ int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
 {
 	int ret;
 
-	if (WARN_ON_ONCE(cp->active))
-		return -EBUSY;
+	cp->active = false;
+	cp->nr_segs = 0;
+	cp->pinned = 0;
 	if (orb->tm.b)
 		return -EOPNOTSUPP;
 	if (orb->cmd.zero)	/* MIDAW control and reserved bits */
@@ -462,8 +465,6 @@ int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
 	cp->mem = mem;
 	cp->mem_ctx = mem_ctx;
 	cp->guest_orb = *orb;
-	cp->nr_segs = 0;
-	cp->pinned = 0;
 
 	ret = cp_fetch(cp);
 	if (!ret)

@@ -10,6 +10,7 @@
 #ifndef _VFIO_CCW_CP_H_
 #define _VFIO_CCW_CP_H_
 
+#include <linux/list.h>
 #include <linux/types.h>
 #include <asm/cio.h>
 #include <asm/scsw.h>
@@ -67,6 +68,8 @@ struct vfio_ccw_cp_seg {
  * @pinned: pages currently pinned for this program
  * @active: the program holds resources (between a successful
  *	vfio_ccw_cp_build() and vfio_ccw_cp_free())
+ * @retired: entry in the parent's list of programs to free once the FSM
+ *	mutex is released (unpinning takes VFIO's locks)
  */
 struct vfio_ccw_cp {
 	const struct vfio_ccw_mem_ops *mem;
@@ -77,6 +80,7 @@ struct vfio_ccw_cp {
 	int nr_segs;
 	unsigned long pinned;
 	bool active;
+	struct list_head retired;
 };
 
 int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,

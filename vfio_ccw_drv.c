@@ -152,6 +152,7 @@ void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
 	parent->sch = sch;
 	parent->ops = ops;
 	mutex_init(&parent->fsm_lock);
+	INIT_LIST_HEAD(&parent->retired);
 	init_waitqueue_head(&parent->state_wq);
 	parent->quiesce_wait = VFIO_CCW_QUIESCE_WAIT;
 	parent->state = VFIO_CCW_STATE_STANDBY;
@@ -182,7 +183,7 @@ static int vfio_ccw_status_show(struct seq_file *m, void *unused)
 	mutex_lock(&parent->fsm_lock);
 	seq_printf(m, "state: %s\n", vfio_ccw_state_name(parent->state));
 	seq_printf(m, "open: %d\n", !!parent->user);
-	seq_printf(m, "pinned_pages: %lu\n", parent->cp.pinned);
+	seq_printf(m, "pinned_pages: %lu\n", parent->cp ? parent->cp->pinned : 0);
 	seq_printf(m, "interrupts: %lu\n", parent->user ? parent->user->interrupts : 0);
 	mutex_unlock(&parent->fsm_lock);
 	spin_lock_irqsave(&parent->irbs.lock, flags);

@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <kunit/visibility.h>
 
 #include "vfio_ccw_private.h"
@@ -34,12 +35,35 @@
  *	signals the I/O eventfd once the new state is published, so that
  *	user space never sees the interrupt before the state allows the
  *	next start.
+ * @cp_taken: IO_REQ only: the action installed the program passed as
+ *	@arg; otherwise the dispatcher retires it.
  */
 struct vfio_ccw_fsm_call {
 	void *arg;
 	int ret;
 	bool signal_io;
+	bool cp_taken;
 };
+
+/*
+ * Take the installed program off the subchannel.  It is unpinned and
+ * freed by vfio_ccw_fsm_unlock(), after the mutex is released: unpinning
+ * takes VFIO's IOMMU locks, and VFIO takes our mutex (dma_unmap) with
+ * those held.
+ */
+static void fsm_retire(struct vfio_ccw_parent *parent, struct vfio_ccw_cp *cp)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	if (cp)
+		list_add_tail(&cp->retired, &parent->retired);
+}
+
+static void fsm_retire_cp(struct vfio_ccw_parent *parent)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	fsm_retire(parent, parent->cp);
+	parent->cp = NULL;
+}
 
 typedef enum vfio_ccw_state (*vfio_ccw_fsm_action_t)(struct vfio_ccw_parent *parent,
 						      struct vfio_ccw_fsm_call *call);
@@ -136,7 +160,7 @@ static enum vfio_ccw_state fsm_not_oper(struct vfio_ccw_parent *parent,
 	 * closes; every request is refused meanwhile.
 	 */
 	parent->ops->disable(parent);
-	vfio_ccw_cp_free(&parent->cp);
+	fsm_retire_cp(parent);
 	return VFIO_CCW_STATE_NOT_OPER;
 }
 
@@ -220,11 +244,11 @@ static enum vfio_ccw_state fsm_disable_or_quiesce(struct vfio_ccw_parent *parent
 	ret = parent->ops->disable(parent);
 	if (!ret) {
 		/* Disabled: no function can touch the program's pages now. */
-		vfio_ccw_cp_free(&parent->cp);
+		fsm_retire_cp(parent);
 		return VFIO_CCW_STATE_STANDBY;
 	}
 	if (ret == -ENODEV) {
-		vfio_ccw_cp_free(&parent->cp);
+		fsm_retire_cp(parent);
 		return VFIO_CCW_STATE_NOT_OPER;
 	}
 	/* A function is still pending: quiesce before disabling. */
@@ -260,7 +284,7 @@ static enum vfio_ccw_state fsm_quiesce_step(struct vfio_ccw_parent *parent,
 	case -EBUSY:
 		return VFIO_CCW_STATE_QUIESCING;
 	case -ENODEV:
-		vfio_ccw_cp_free(&parent->cp);
+		fsm_retire_cp(parent);
 		return VFIO_CCW_STATE_NOT_OPER;
 	default:
 		/* Out of retries: the device does not respond to clear. */
@@ -291,17 +315,18 @@ static enum vfio_ccw_state fsm_irq_quiescing(struct vfio_ccw_parent *parent,
 static enum vfio_ccw_state fsm_io_request(struct vfio_ccw_parent *parent,
 					  struct vfio_ccw_fsm_call *call)
 {
-	union orb *orb = call->arg;
+	struct vfio_ccw_cp *cp = call->arg;
 	int cc, ret;
 
 	lockdep_assert_held(&parent->fsm_lock);
-	ret = vfio_ccw_cp_build(&parent->cp, orb, parent->mem, parent->mem_ctx);
-	if (ret) {
-		call->ret = ret;
+	if (WARN_ON_ONCE(!cp || parent->cp)) {
+		call->ret = -EIO;
 		return VFIO_CCW_STATE_IDLE;
 	}
+	parent->cp = cp;
+	call->cp_taken = true;
 
-	cc = parent->ops->start(parent, vfio_ccw_cp_orb(&parent->cp, 0));
+	cc = parent->ops->start(parent, vfio_ccw_cp_orb(cp, 0));
 	switch (cc) {
 	case 0:
 		return VFIO_CCW_STATE_BUSY;
@@ -311,7 +336,6 @@ static enum vfio_ccw_state fsm_io_request(struct vfio_ccw_parent *parent,
 		break;
 	case 3:		/* not operational: path or device? */
 		if (parent->ops->update_schib(parent) == -ENODEV) {
-			vfio_ccw_cp_free(&parent->cp);
 			call->ret = -ENODEV;
 			return fsm_not_oper(parent, call);
 		}
@@ -321,7 +345,7 @@ static enum vfio_ccw_state fsm_io_request(struct vfio_ccw_parent *parent,
 		ret = cc < 0 ? cc : -EIO;
 		break;
 	}
-	vfio_ccw_cp_free(&parent->cp);
+	fsm_retire_cp(parent);
 	call->ret = ret;
 	return VFIO_CCW_STATE_IDLE;
 }
@@ -435,12 +459,12 @@ static enum vfio_ccw_state fsm_irq_busy(struct vfio_ccw_parent *parent,
 	bool final = irb_ends_start(irb);
 
 	lockdep_assert_held(&parent->fsm_lock);
-	if (scsw_is_solicited(&irb->scsw))
-		vfio_ccw_cp_update_scsw(&parent->cp, &irb->scsw);
+	if (scsw_is_solicited(&irb->scsw) && parent->cp)
+		vfio_ccw_cp_update_scsw(parent->cp, &irb->scsw);
 	fsm_deliver_irb(parent, call, irb);
 	if (!final)
 		return VFIO_CCW_STATE_BUSY;
-	vfio_ccw_cp_free(&parent->cp);
+	fsm_retire_cp(parent);
 	return VFIO_CCW_STATE_IDLE;
 }
 
@@ -506,7 +530,8 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
  * @parent: the subchannel
  * @event: what happened
  * @arg: event-specific input: the opening VFIO device for INIT, the
- *	guest ORB for IO_REQ, the IRB for INTERRUPT, NULL otherwise
+ *	translated program for IO_REQ (taken over by the table), the IRB
+ *	for INTERRUPT, NULL otherwise
  *
  * Runs the action of the cell [current state][@event], publishes the
  * state it returns, wakes waiters, and then signals the user's I/O
@@ -529,6 +554,9 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 
 	old = parent->state;
 	new = vfio_ccw_jumptable[old][event](parent, &call);
+	/* A program refused by the table goes back for unpinning. */
+	if (event == VFIO_CCW_EVENT_IO_REQ && arg && !call.cp_taken)
+		fsm_retire(parent, arg);
 	if (new != old) {
 		WRITE_ONCE(parent->state, new);
 		wake_up_all(&parent->state_wq);
@@ -558,10 +586,141 @@ int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
 
 	mutex_lock(&parent->fsm_lock);
 	ret = vfio_ccw_fsm_event_locked(parent, event, arg);
-	mutex_unlock(&parent->fsm_lock);
+	vfio_ccw_fsm_unlock(parent);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event);
+
+/**
+ * vfio_ccw_fsm_unlock() - release the FSM mutex, then free retired programs
+ * @parent: the subchannel
+ *
+ * Context: process context; @parent->fsm_lock held on entry, released
+ * on return.  May sleep (unpinning).
+ */
+void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent)
+{
+	struct vfio_ccw_cp *cp, *next;
+	LIST_HEAD(retired);
+
+	lockdep_assert_held(&parent->fsm_lock);
+	list_splice_init(&parent->retired, &retired);
+	mutex_unlock(&parent->fsm_lock);
+	list_for_each_entry_safe(cp, next, &retired, retired) {
+		list_del(&cp->retired);
+		vfio_ccw_cp_free(cp);
+		kfree(cp);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_unlock);
+
+/**
+ * vfio_ccw_fsm_start_locked() - translate a guest start and feed it as IO_REQ
+ * @parent: the subchannel
+ * @orb: the guest's ORB
+ *
+ * The channel program is fetched and its pages pinned with the FSM
+ * mutex released (VFIO's locks are taken meanwhile); @parent->translating
+ * keeps a second start out (-EAGAIN) while it runs.  The result enters
+ * the table as IO_REQ, which starts it or refuses it.  A dma_unmap that
+ * overlapped the translation may have unmapped pages it pinned: the
+ * program is discarded and the user asked to retry.
+ *
+ * Context: process context, may sleep; @parent->fsm_lock held on entry
+ * and on return, released in between.
+ * Return: 0 when the start was issued; -EAGAIN while another start is
+ * translated or after an overlapping unmap; the translation's errno
+ * (see vfio_ccw_cp_build()); or the table's answer to IO_REQ.
+ */
+int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *orb)
+	__must_hold(&parent->fsm_lock)
+{
+	const struct vfio_ccw_mem_ops *mem = parent->mem;
+	void *mem_ctx = parent->mem_ctx;
+	unsigned long seq = parent->unmap_seq;
+	struct vfio_ccw_cp *cp;
+	int ret;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	if (parent->translating)
+		return -EAGAIN;
+	/* BUSY, NOT_OPER, ...: the table has the answer. */
+	if (parent->state != VFIO_CCW_STATE_IDLE)
+		return vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, NULL);
+
+	WRITE_ONCE(parent->translating, true);
+	mutex_unlock(&parent->fsm_lock);
+
+	cp = kmalloc(sizeof(*cp), GFP_KERNEL);
+	ret = cp ? vfio_ccw_cp_build(cp, orb, mem, mem_ctx) : -ENOMEM;
+
+	mutex_lock(&parent->fsm_lock);
+	if (!ret && parent->unmap_seq != seq) {
+		/* Unpin before dma_unmap, waiting for us, may go on. */
+		mutex_unlock(&parent->fsm_lock);
+		vfio_ccw_cp_free(cp);
+		ret = -EAGAIN;
+		mutex_lock(&parent->fsm_lock);
+	}
+	WRITE_ONCE(parent->translating, false);
+	wake_up_all(&parent->state_wq);
+	if (ret) {
+		kfree(cp);
+		return ret;
+	}
+	return vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, cp);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start_locked);
+
+/**
+ * vfio_ccw_fsm_start() - vfio_ccw_fsm_start_locked() with the mutex taken
+ * @parent: the subchannel
+ * @orb: the guest's ORB
+ *
+ * Context: process context, may sleep; FSM mutex not held.
+ * Return: as vfio_ccw_fsm_start_locked().
+ */
+int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb)
+{
+	int ret;
+
+	mutex_lock(&parent->fsm_lock);
+	ret = vfio_ccw_fsm_start_locked(parent, orb);
+	vfio_ccw_fsm_unlock(parent);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start);
+
+/**
+ * vfio_ccw_fsm_pinned() - does the subchannel hold pages of a range?
+ * @parent: the subchannel
+ * @iova: start of the range
+ * @length: its length
+ *
+ * For dma_unmap, which VFIO calls with its IOMMU locks held.  A start
+ * being translated may be pinning pages right now: its translation is
+ * marked stale (it will unpin and answer -EAGAIN) and waited for, at
+ * most a second, before the installed program is checked.
+ *
+ * Context: process context; takes the FSM mutex.
+ * Return: true if the installed program pins a page of the range.
+ */
+bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length)
+{
+	bool pinned;
+
+	mutex_lock(&parent->fsm_lock);
+	parent->unmap_seq++;
+	if (parent->translating) {
+		mutex_unlock(&parent->fsm_lock);
+		wait_event_timeout(parent->state_wq, !READ_ONCE(parent->translating), HZ);
+		mutex_lock(&parent->fsm_lock);
+	}
+	pinned = parent->cp && vfio_ccw_cp_iova_pinned(parent->cp, iova, length);
+	vfio_ccw_fsm_unlock(parent);
+	return pinned;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_pinned);
 
 /**
  * vfio_ccw_fsm_close() - detach the user and bring the subchannel to rest

@@ -106,14 +106,9 @@ static int vfio_ccw_reset(struct vfio_ccw_private *private)
 static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
 	struct vfio_ccw_private *private = to_private(vdev);
-	struct vfio_ccw_parent *parent = private->parent;
-	bool pinned;
 
-	mutex_lock(&parent->fsm_lock);
-	pinned = vfio_ccw_cp_iova_pinned(&parent->cp, iova, length);
-	mutex_unlock(&parent->fsm_lock);
 	/* The program must stop before its pages go: VFIO requires it. */
-	if (pinned)
+	if (vfio_ccw_fsm_pinned(private->parent, iova, length))
 		vfio_ccw_reset(private);
 }
 
@@ -164,14 +159,16 @@ static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
 		return -EAGAIN;
 	memcpy((char *)&private->io_region + pos, (char *)&update + pos, count);
 	memcpy(&scsw, private->io_region.scsw_area, sizeof(scsw));
-	memcpy(&orb, private->io_region.orb_area, sizeof(orb));
+	memset(&orb, 0, sizeof(orb));
+	memcpy(&orb, private->io_region.orb_area, sizeof(private->io_region.orb_area));
+
 	/* Halt and clear have a region of their own (async). */
 	if (scsw.cmd.fctl & SCSW_FCTL_START_FUNC)
-		ret = vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, &orb);
+		ret = vfio_ccw_fsm_start_locked(parent, &orb);
 	else
 		ret = -EOPNOTSUPP;
 	private->io_region.ret_code = ret;
-	mutex_unlock(&parent->fsm_lock);
+	vfio_ccw_fsm_unlock(parent);
 	return ret ? ret : count;
 }
 
@@ -215,7 +212,7 @@ static ssize_t vfio_ccw_async_region_write(struct vfio_ccw_private *private,
 		break;
 	}
 	private->cmd_region.ret_code = ret;
-	mutex_unlock(&parent->fsm_lock);
+	vfio_ccw_fsm_unlock(parent);
 	return ret ? ret : count;
 }
 

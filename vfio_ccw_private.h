@@ -178,8 +178,11 @@ struct vfio_ccw_irb_queue {
  * struct vfio_ccw_parent - one I/O subchannel bound to vfio_ccw
  * @sch: the subchannel.
  * @ops: subchannel operations (real hardware or a test fake).
- * @fsm_lock: owns @state, @user, @cp, @quiesce_retries and the
- *	user-visible state of @user (its regions and eventfds).
+ * @fsm_lock: owns @state, @user, @cp, @retired, @translating,
+ *	@unmap_seq, @quiesce_retries and the user-visible state of @user
+ *	(its regions and eventfds).  Never held while calling into VFIO's
+ *	IOMMU backends (pinning, unpinning, reading guest memory): VFIO
+ *	calls dma_unmap, which takes it, with its own locks held.
  * @state: current state; written only by the dispatcher, under
  *	@fsm_lock.  Read locklessly (READ_ONCE) only to wait on @state_wq.
  * @state_wq: woken by the dispatcher after every state change.
@@ -187,8 +190,13 @@ struct vfio_ccw_irb_queue {
  *	closes (CLOSE), else NULL.
  * @mem: how @cp reaches guest memory.
  * @mem_ctx: argument of @mem's functions: @user, set by INIT.
- * @cp: the channel program of the outstanding start, active in BUSY
- *	(and in QUIESCING until the subchannel is quiet).
+ * @cp: the channel program of the outstanding start, installed by
+ *	IO_REQ (BUSY, and QUIESCING until the subchannel is quiet), else
+ *	NULL.
+ * @retired: programs taken off @cp, freed by vfio_ccw_fsm_unlock().
+ * @translating: a start is being translated, outside the mutex.
+ * @unmap_seq: bumped by every dma_unmap; a translation that saw it
+ *	change may hold pages of an unmapped range and is discarded.
  * @quiesce_retries: cancel/halt/clear attempts of the current quiesce.
  * @quiesce_wait: how long vfio_ccw_fsm_close() waits for each quiesce
  *	step (VFIO_CCW_QUIESCE_WAIT; shorter in tests).
@@ -212,7 +220,10 @@ struct vfio_ccw_parent {
 	struct vfio_ccw_private *user;
 	const struct vfio_ccw_mem_ops *mem;
 	void *mem_ctx;
-	struct vfio_ccw_cp cp;
+	struct vfio_ccw_cp *cp;
+	struct list_head retired;
+	bool translating;
+	unsigned long unmap_seq;
 	int quiesce_retries;
 	unsigned long quiesce_wait;
 	unsigned long irq_overflows_reported;
@@ -259,6 +270,10 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);
 const char *vfio_ccw_event_name(enum vfio_ccw_event event);
 int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent);
+int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb);
+int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *orb);
+void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent);
+bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length);
 
 /* vfio_ccw_crw.c */
 bool vfio_ccw_crw_push(struct vfio_ccw_crw_queue *q, const struct crw *crw);

@@ -10,13 +10,16 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
-# Boots: name, kernel flavour, suites, extra vm.py arguments, timeout (s).
+# Boots: name|kernel flavour|suites|extra vm.py arguments|timeout (s).
 # "bench" runs on one CPU with -icount, where guest time counts
-# instructions: its figures repeat from run to run.
+# instructions: its figures repeat from run to run.  The unmap suite
+# gets a boot per driver (see tests/guest/suites/unmap.sh).
 BOOTS=(
-	"test test ${VFIO_CCW_SUITES_TEST:-lifecycle,kunit,io,async,stress} - 1200"
-	"bench test ${VFIO_CCW_SUITES_BENCH:-bench} --icount 900"
-	"sanitize sanitize ${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit,io,async} - 2400"
+	"test|test|${VFIO_CCW_SUITES_TEST:-lifecycle,kunit,io,async,stress}||1200"
+	"unmap-ours|test|unmap|--append vccw.drivers=ours|300"
+	"unmap-peer|test|unmap|--append vccw.drivers=peer --log-driver peer|300"
+	"bench|test|${VFIO_CCW_SUITES_BENCH:-bench}|--icount|900"
+	"sanitize|sanitize|${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit,io,async}||2400"
 )
 
 start=$SECONDS
@@ -48,7 +51,7 @@ done
 # --- the guest suites, one boot each ----------------------------------------
 kunit_py=$(ksrc_dir)/tools/testing/kunit/kunit.py
 for boot in "${BOOTS[@]}"; do
-	read -r name f suites extra timeout <<<"$boot"
+	IFS='|' read -r name f suites extra timeout <<<"$boot"
 	case " $FLAVOURS " in *" $f "*) ;; *) continue ;; esac
 	kb=$("$BENCH_DIR/kdir.sh" "$f") || die "kernel '$f' missing after set-up"
 	vm=$out/vm-$name
@@ -57,15 +60,15 @@ for boot in "${BOOTS[@]}"; do
 		row "vm.$name.initramfs" FAIL "$(tail -n1 "$vm/initramfs.log")"
 		continue
 	fi
-	[ "$extra" = - ] && extra=
 	log "booting '$name' ('$f' kernel${extra:+, $extra}): suites $suites"
 	# shellcheck disable=SC2086
 	python3 "$BENCH_DIR/vm.py" --flavour "$f" --name "$name" $extra \
 		--kernel "$kb/arch/s390/boot/bzImage" --initrd "$vm/initrd.gz" \
 		--suites "$suites" --out "$vm" --timeout "$timeout"
 	if [ -f "$vm/results.tsv" ]; then
-		# Guest rows are named suite.test; tell the boots apart.
-		sed -i -E "/^vm\./! s/^/$name./" "$vm/results.tsv"
+		# Guest rows are named suite.test; prefix the kernel flavour
+		# (boots of one flavour run different suites).
+		sed -i -E "/^vm\./! s/^/$f./" "$vm/results.tsv"
 		rows+=("$vm/results.tsv")
 	fi
 	if [ -s "$vm/ktap.txt" ]; then

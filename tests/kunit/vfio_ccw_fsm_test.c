@@ -442,7 +442,12 @@ static struct fake_sch *fake_sch_io(struct kunit *test, struct fake_mem **mem,
 
 static int fsm_io_req(struct fake_sch *f, struct fake_mem *mem, union orb *orb)
 {
-	return vfio_ccw_fsm_event(&f->parent, E(IO_REQ), orb);
+	return vfio_ccw_fsm_start(&f->parent, orb);
+}
+
+static bool cp_active(struct fake_sch *f)
+{
+	return f->parent.cp && f->parent.cp->active;
 }
 
 /**
@@ -492,13 +497,56 @@ static void vfio_ccw_fsm_io_test_start(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, vfio_ccw_state_name(f->parent.state),
 			   vfio_ccw_state_name(c->to));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), c->pinned);
-	KUNIT_EXPECT_EQ(test, f->parent.cp.active, c->pinned > 0);
+	KUNIT_EXPECT_EQ(test, cp_active(f), c->pinned > 0);
+	KUNIT_EXPECT_FALSE(test, f->parent.translating);
 	if (c->pinned) {
 		/* key and LPM reach the subchannel unchanged */
-		KUNIT_EXPECT_EQ(test, (int)f->parent.cp.orb.cmd.key, 3);
-		KUNIT_EXPECT_EQ(test, (int)f->parent.cp.orb.cmd.lpm, 0x80);
+		KUNIT_EXPECT_EQ(test, (int)f->parent.cp->orb.cmd.key, 3);
+		KUNIT_EXPECT_EQ(test, (int)f->parent.cp->orb.cmd.lpm, 0x80);
 	}
-	vfio_ccw_cp_free(&f->parent.cp);
+	/* closing releases whatever is left */
+	vfio_ccw_fsm_close(&f->parent);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+}
+
+/* A start while another is being translated is told to retry. */
+static void vfio_ccw_fsm_io_test_translating(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+
+	f->parent.translating = true;
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, f->starts, 0);
+	f->parent.translating = false;
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
+	/* and a start while one is outstanding is refused by the table */
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EBUSY);
+	KUNIT_EXPECT_EQ(test, f->starts, 1);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 1);
+	vfio_ccw_fsm_close(&f->parent);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+}
+
+/* dma_unmap asks about a range: only the installed program's pages count. */
+static void vfio_ccw_fsm_io_test_pinned(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_pinned(&f->parent, GUEST_DATA, PAGE_SIZE));
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_pinned(&f->parent, GUEST_DATA, PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_pinned(&f->parent,
+						     GUEST_DATA + PAGE_SIZE, PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, f->parent.unmap_seq, 3);
+	vfio_ccw_fsm_close(&f->parent);
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_pinned(&f->parent, GUEST_DATA, PAGE_SIZE));
 }
 
 /* A program that cannot be translated never reaches the subchannel. */
@@ -537,7 +585,7 @@ static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
 	irb.scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
-	KUNIT_EXPECT_TRUE(test, f->parent.cp.active);
+	KUNIT_EXPECT_TRUE(test, cp_active(f));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 1);
 	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
 
@@ -547,10 +595,10 @@ static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
 			     SCSW_STCTL_STATUS_PEND;
 	irb.scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
 	irb.scsw.cmd.dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
-	irb.scsw.cmd.cpa = u32_to_dma32(dma32_to_u32(f->parent.cp.orb.cmd.cpa) + 8);
+	irb.scsw.cmd.cpa = u32_to_dma32(dma32_to_u32(f->parent.cp->orb.cmd.cpa) + 8);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
-	KUNIT_EXPECT_FALSE(test, f->parent.cp.active);
+	KUNIT_EXPECT_FALSE(test, cp_active(f));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 	KUNIT_EXPECT_EQ(test, user->interrupts, 2);
 	delivered = (struct irb *)user->io_region.irb_area;
@@ -592,7 +640,7 @@ static void vfio_ccw_fsm_io_test_halt_suspended(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
-	KUNIT_EXPECT_FALSE(test, f->parent.cp.active);
+	KUNIT_EXPECT_FALSE(test, cp_active(f));
 	/* a late duplicate status frees nothing twice */
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
 	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
@@ -623,6 +671,8 @@ static void vfio_ccw_fsm_io_test_close_busy(struct kunit *test)
 static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE_PARAM(vfio_ccw_fsm_io_test_start, fsm_start_gen_params),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_bad_program),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_translating),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_pinned),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_interrupts),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_halt_suspended),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_close_busy),
