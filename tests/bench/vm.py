@@ -301,16 +301,16 @@ def run(args):
 
     vm = f"vm.{args.name or args.flavour}"
     if not booted:
-        results.append([f"{vm}.boot", "ours", "FAIL",
+        results.append([f"{vm}.boot", args.log_driver, "FAIL",
                         f"guest did not reach /init (see {console_path})"])
     if timed_out:
-        results.append([f"{vm}.finished", "ours", "FAIL",
+        results.append([f"{vm}.finished", args.log_driver, "FAIL",
                         f"timeout after {args.timeout} s (see {console_path})"])
     elif not ended:
-        results.append([f"{vm}.finished", "ours", "FAIL",
+        results.append([f"{vm}.finished", args.log_driver, "FAIL",
                         f"guest died before @@END (see {console_path})"])
     else:
-        results.append([f"{vm}.finished", "ours", "PASS", f"{elapsed:.0f} s"])
+        results.append([f"{vm}.finished", args.log_driver, "PASS", f"{elapsed:.0f} s"])
     # The console has what dmesg could not show after a crash; dmesg has
     # what the console's log level hid.  Scan both.
     with open(console_path, errors="replace") as f:

@@ -14,7 +14,7 @@ for d in $CSS/devices/$SCH/0.*; do
 		say "subchannel $SCH holds ccw device $(basename "$d") (cutype $(cat "$d/cutype"), devtype $(cat "$d/devtype")), driver $(driver_of $SCH)"
 done
 check load load_driver || return 0 2>/dev/null || exit 0
-say "loaded our vfio_ccw.ko (srcversion $(cat /sys/module/vfio_ccw/srcversion))"
+say "loaded our vfio_ccw.ko (out of tree: taint '$(cat /sys/module/vfio_ccw/taint)')"
 check bind bind_vfio $SCH || return 0 2>/dev/null || exit 0
 say "bound $SCH: driver $(driver_of $SCH), type vfio_ccw-io: \"$(cat $CSS/devices/$SCH/mdev_supported_types/vfio_ccw-io/name)\", available_instances $(cat $CSS/devices/$SCH/mdev_supported_types/vfio_ccw-io/available_instances)"
 uuid=$(new_uuid)
