@@ -159,6 +159,28 @@ vfio_cdev_of() {
 	echo "/dev/vfio/devices/$(ls "/sys/bus/mdev/devices/$1/vfio-dev/")"
 }
 
+# with_mdev FN: load $DRIVER's module, bind $SCH, create an mdev and run
+# FN with UUID, GRP (IOMMU group) and CDEV (device cdev) set; then remove
+# the mdev (unless FN did), unbind and unload.  Each step is a row.
+with_mdev() {
+	check load load_driver || return
+	if ! check bind bind_vfio $SCH; then
+		check unload unload_driver
+		return
+	fi
+	UUID=$(new_uuid)
+	if check create_mdev create_mdev $SCH "$UUID"; then
+		GRP=$(vfio_group_of "$UUID")
+		CDEV=$(vfio_cdev_of "$UUID")
+		"$1"
+		if [ -d "/sys/bus/mdev/devices/$UUID" ]; then
+			check remove_mdev remove_mdev "$UUID"
+		fi
+	fi
+	check unbind unbind_vfio $SCH
+	check unload unload_driver
+}
+
 # leak_check: with kmemleak (sanitize kernel), report what the last
 # driver's run leaked as a row of that driver, then forget it, so that a
 # leak of upstream's module lands in the peer column, not in ours.

@@ -35,35 +35,26 @@ after_close_busy() {
 	check "close_busy_${1}_reopen" vfio-senseid --group "$2" --uuid "$3"
 }
 
-async_once() {
-	local uuid grp cdev t ppp devno
+async_tests() {
+	local t ppp devno
 
-	check load load_driver || return
-	if ! check bind bind_vfio $SCH; then
-		unload_driver
-		return
-	fi
-	uuid=$(new_uuid)
-	if check create_mdev create_mdev $SCH "$uuid"; then
-		grp=$(vfio_group_of "$uuid")
-		cdev=$(vfio_cdev_of "$uuid")
-		ppp=$(cat $CSS/devices/$SCH/pimpampom)
-		devno=$(cut -d. -f3 $CSS/devices/$SCH/dev_busid 2>/dev/null)
-		for t in $ASYNC_TESTS; do
-			async_row "${t}_container" vfio-async --group "$grp" --uuid "$uuid" \
-				"$t" --pimpampom "$ppp" --devno "${devno:-0100}"
-			[ "$t" = close_busy ] && after_close_busy container "$grp" "$uuid"
-			async_row "${t}_cdev" vfio-async --cdev "$cdev" \
-				"$t" --pimpampom "$ppp" --devno "${devno:-0100}"
-			[ "$t" = close_busy ] && after_close_busy cdev "$grp" "$uuid"
-		done
-		# Last: the client closes when asked, the removal completes.
-		async_row request vfio-async --cdev "$cdev" request \
-			--remove "/sys/bus/mdev/devices/$uuid/remove"
-		[ -d "/sys/bus/mdev/devices/$uuid" ] && remove_mdev "$uuid"
-	fi
-	check unbind unbind_vfio $SCH
-	check unload unload_driver
+	ppp=$(cat $CSS/devices/$SCH/pimpampom)
+	devno=$(cut -d. -f3 $CSS/devices/$SCH/dev_busid 2>/dev/null)
+	for t in $ASYNC_TESTS; do
+		async_row "${t}_container" vfio-async --group "$GRP" --uuid "$UUID" \
+			"$t" --pimpampom "$ppp" --devno "${devno:-0100}"
+		[ "$t" = close_busy ] && after_close_busy container "$GRP" "$UUID"
+		async_row "${t}_cdev" vfio-async --cdev "$CDEV" \
+			"$t" --pimpampom "$ppp" --devno "${devno:-0100}"
+		[ "$t" = close_busy ] && after_close_busy cdev "$GRP" "$UUID"
+	done
+	# Last: the client closes when asked, the removal completes.
+	async_row request vfio-async --cdev "$CDEV" request \
+		--remove "/sys/bus/mdev/devices/$UUID/remove"
+}
+
+async_once() {
+	with_mdev async_tests
 }
 
 for_each_driver async_once

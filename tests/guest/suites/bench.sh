@@ -7,32 +7,25 @@ SUITE=bench
 SCH=0.0.0000
 BENCH_LOOPS=1000
 
-bench_once() {
-	local uuid out line
+bench_run() {
+	local out line
 
-	check load load_driver || return
-	if ! check bind bind_vfio $SCH; then
-		check unload unload_driver
-		return
-	fi
-	uuid=$(new_uuid)
-	if check create_mdev create_mdev $SCH "$uuid"; then
-		if out=$(timeout 600 vfio-senseid --group "$(vfio_group_of "$uuid")" \
-				--uuid "$uuid" --loops $BENCH_LOOPS 2>&1); then
-			line=$(echo "$out" | grep 'round trip' | tail -n 1)
-			echo "@@SAY bench $DRIVER $line"
-			if [ -n "$line" ]; then
-				result senseid_rtt PASS "$line"
-			else
-				result senseid_rtt FAIL "no round-trip figure in: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
-			fi
+	if out=$(timeout 600 vfio-senseid --group "$GRP" --uuid "$UUID" \
+			--loops $BENCH_LOOPS 2>&1); then
+		line=$(echo "$out" | grep 'round trip' | tail -n 1)
+		echo "@@SAY bench $DRIVER $line"
+		if [ -n "$line" ]; then
+			result senseid_rtt PASS "$line"
 		else
-			result senseid_rtt FAIL "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+			result senseid_rtt FAIL "no round-trip figure in: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
 		fi
-		check remove_mdev remove_mdev "$uuid"
+	else
+		result senseid_rtt FAIL "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
 	fi
-	check unbind unbind_vfio $SCH
-	check unload unload_driver
+}
+
+bench_once() {
+	with_mdev bench_run
 }
 
 for_each_driver bench_once

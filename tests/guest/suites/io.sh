@@ -24,28 +24,19 @@ io_row() {
 	fi
 }
 
-io_once() {
-	local uuid grp cdev t
+io_tests() {
+	local t
 
-	check load load_driver || return
-	if ! check bind bind_vfio $SCH; then
-		check unload unload_driver
-		return
-	fi
-	uuid=$(new_uuid)
-	if check create_mdev create_mdev $SCH "$uuid"; then
-		grp=$(vfio_group_of "$uuid")
-		cdev=$(vfio_cdev_of "$uuid")
-		io_row senseid_container vfio-senseid --group "$grp" --uuid "$uuid"
-		io_row senseid_cdev vfio-senseid --cdev "$cdev"
-		for t in $IO_TESTS; do
-			io_row ${t}_container vfio-io --group "$grp" --uuid "$uuid" $t
-			io_row ${t}_cdev vfio-io --cdev "$cdev" $t
-		done
-		check remove_mdev remove_mdev "$uuid"
-	fi
-	check unbind unbind_vfio $SCH
-	check unload unload_driver
+	io_row senseid_container vfio-senseid --group "$GRP" --uuid "$UUID"
+	io_row senseid_cdev vfio-senseid --cdev "$CDEV"
+	for t in $IO_TESTS; do
+		io_row ${t}_container vfio-io --group "$GRP" --uuid "$UUID" $t
+		io_row ${t}_cdev vfio-io --cdev "$CDEV" $t
+	done
+}
+
+io_once() {
+	with_mdev io_tests
 }
 
 for_each_driver io_once

@@ -10,30 +10,19 @@
 SUITE=unmap
 SCH=0.0.0000
 
-unmap_once() {
-	local uuid grp cdev
+unmap_tests() {
+	check unmap_busy_container vfio-async --group "$GRP" --uuid "$UUID" unmap_busy
+	check unmap_busy_cdev vfio-async --cdev "$CDEV" unmap_busy
+	if [ "$DRIVER" = ours ]; then
+		check no_pins_left eval '
+			grep -q "^pinned_pages: 0" /sys/kernel/debug/vfio_ccw/$SCH/status ||
+				{ fail "$(cat /sys/kernel/debug/vfio_ccw/$SCH/status)"; return 1; }'
+	fi
+	check senseid_after vfio-senseid --cdev "$CDEV"
+}
 
-	check load load_driver || return
-	if ! check bind bind_vfio $SCH; then
-		unload_driver
-		return
-	fi
-	uuid=$(new_uuid)
-	if check create_mdev create_mdev $SCH "$uuid"; then
-		grp=$(vfio_group_of "$uuid")
-		cdev=$(vfio_cdev_of "$uuid")
-		check unmap_busy_container vfio-async --group "$grp" --uuid "$uuid" unmap_busy
-		check unmap_busy_cdev vfio-async --cdev "$cdev" unmap_busy
-		if [ "$DRIVER" = ours ]; then
-			check no_pins_left eval '
-				grep -q "^pinned_pages: 0" /sys/kernel/debug/vfio_ccw/$SCH/status ||
-					{ fail "$(cat /sys/kernel/debug/vfio_ccw/$SCH/status)"; return 1; }'
-		fi
-		check senseid_after vfio-senseid --cdev "$cdev"
-		check remove_mdev remove_mdev "$uuid"
-	fi
-	check unbind unbind_vfio $SCH
-	check unload unload_driver
+unmap_once() {
+	with_mdev unmap_tests
 }
 
 for_each_driver unmap_once
