@@ -127,18 +127,32 @@ enum {
 	VFIO_CCW_ALL_REGIONS
 };
 
+/*
+ * Copy [pos, pos + count) of a region the FSM mutex owns to user space:
+ * snapshot under the mutex, copy_to_user() after it.  The caller has
+ * checked the range against the region's size.
+ */
+static ssize_t vfio_ccw_read_snapshot(struct vfio_ccw_private *private,
+				      const void *area, char __user *buf,
+				      size_t count, loff_t pos)
+{
+	struct vfio_ccw_parent *parent = private->parent;
+	u8 snapshot[sizeof(struct ccw_io_region)];
+
+	if (WARN_ON_ONCE(count > sizeof(snapshot)))
+		return -EINVAL;
+	mutex_lock(&parent->fsm_lock);
+	memcpy(snapshot, area + pos, count);
+	mutex_unlock(&parent->fsm_lock);
+	if (copy_to_user(buf, snapshot, count))
+		return -EFAULT;
+	return count;
+}
+
 static ssize_t vfio_ccw_io_region_read(struct vfio_ccw_private *private,
 				       char __user *buf, size_t count, loff_t pos)
 {
-	struct vfio_ccw_parent *parent = private->parent;
-	struct ccw_io_region snapshot;
-
-	mutex_lock(&parent->fsm_lock);
-	snapshot = private->io_region;
-	mutex_unlock(&parent->fsm_lock);
-	if (copy_to_user(buf, (char *)&snapshot + pos, count))
-		return -EFAULT;
-	return count;
+	return vfio_ccw_read_snapshot(private, &private->io_region, buf, count, pos);
 }
 
 static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
@@ -176,15 +190,7 @@ static ssize_t vfio_ccw_async_region_read(struct vfio_ccw_private *private,
 					  char __user *buf, size_t count,
 					  loff_t pos)
 {
-	struct vfio_ccw_parent *parent = private->parent;
-	struct ccw_cmd_region snapshot;
-
-	mutex_lock(&parent->fsm_lock);
-	snapshot = private->cmd_region;
-	mutex_unlock(&parent->fsm_lock);
-	if (copy_to_user(buf, (char *)&snapshot + pos, count))
-		return -EFAULT;
-	return count;
+	return vfio_ccw_read_snapshot(private, &private->cmd_region, buf, count, pos);
 }
 
 static ssize_t vfio_ccw_async_region_write(struct vfio_ccw_private *private,
