@@ -6,10 +6,15 @@
  *
  * 1. Fetch.  Starting at the ORB's CPA, read guest CCWs into segments:
  *    a segment is a run of consecutive CCWs that ends with a CCW that
- *    does not chain, or with a TIC.  A TIC's target that lies in no
+ *    does not chain, or with a TIC - unless the CCW before the TIC is
+ *    command chained: when that CCW ends with status modifier (a DASD
+ *    search that matched) the channel skips the TIC and fetches the CCW
+ *    after it, so the segment goes on.  A TIC's target that lies in no
  *    segment yet starts the next one.  At most VFIO_CCW_CP_MAX_SEGS
  *    segments of VFIO_CCW_CP_MAX_CCWS CCWs each; format-0 CCWs are
- *    converted to format 1 as they are read.
+ *    converted to format 1 as they are read.  Every segment is followed
+ *    by a fence: a CCW with command code 0, which the channel refuses
+ *    with a program check should a status modifier skip past the end.
  *
  * 2. Translate.  Every TIC gets the host address of its target.  Every
  *    CCW that moves data gets a host IDAL of format-2 IDAWs that address
@@ -125,6 +130,18 @@ static struct vfio_ccw_cp_seg *cp_find_seg(struct vfio_ccw_cp *cp, u32 guest,
 	return NULL;
 }
 
+/*
+ * Whether the CCW after seg[i] belongs to the segment: after a CCW that
+ * chains, and after a TIC that a status modifier on the command-chained
+ * CCW before it would skip.
+ */
+static bool cp_seg_goes_on(const struct ccw1 *seg, int i)
+{
+	if (!ccw_is_tic(&seg[i]))
+		return ccw_chains(&seg[i]);
+	return i > 0 && !ccw_is_tic(&seg[i - 1]) && (seg[i - 1].flags & CCW_FLAG_CC);
+}
+
 static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 {
 	struct vfio_ccw_cp_seg *seg;
@@ -140,8 +157,11 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 	seg->guest = guest;
 	seg->nr = 0;
 	seg->res = NULL;
-	/* Not zeroed: only the CCWs read from the guest are ever used. */
-	seg->ccw = kmalloc_array(VFIO_CCW_CP_MAX_CCWS, CCW_SIZE, GFP_KERNEL | GFP_DMA);
+	/*
+	 * Not zeroed: the channel can reach only the CCWs read from the
+	 * guest and the fence after them.  One more slot for the fence.
+	 */
+	seg->ccw = kmalloc_array(VFIO_CCW_CP_MAX_CCWS + 1, CCW_SIZE, GFP_KERNEL | GFP_DMA);
 	if (!seg->ccw)
 		return -ENOMEM;
 	cp->nr_segs++;
@@ -162,8 +182,14 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 			return ret;
 		for (i = n; i < n + chunk; i++) {
 			ccw_to_fmt1(&seg->ccw[i], fmt1);
-			if (ccw_is_tic(&seg->ccw[i]) || !ccw_chains(&seg->ccw[i])) {
+			if (!cp_seg_goes_on(seg->ccw, i)) {
 				seg->nr = i + 1;
+				/*
+				 * The guest's next CCW was read too, untranslated:
+				 * a channel that got there would use its guest
+				 * addresses as host addresses.  Fence it off.
+				 */
+				memset(&seg->ccw[seg->nr], 0, CCW_SIZE);
 				return 0;
 			}
 		}
@@ -175,7 +201,7 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 
 static int cp_fetch(struct vfio_ccw_cp *cp)
 {
-	int i, idx, ret;
+	int i, j, idx, ret;
 
 	ret = cp_fetch_seg(cp, dma32_to_u32(cp->guest_orb.cmd.cpa));
 	if (ret)
@@ -184,20 +210,22 @@ static int cp_fetch(struct vfio_ccw_cp *cp)
 	if (ccw_is_tic(&cp->segs[0].ccw[0]))
 		return -EINVAL;
 
-	/* Each segment ends in at most one TIC: follow it, iteratively. */
+	/* Follow every TIC to a target not fetched yet, iteratively. */
 	for (i = 0; i < cp->nr_segs; i++) {
 		struct vfio_ccw_cp_seg *seg = &cp->segs[i];
-		struct ccw1 *last = &seg->ccw[seg->nr - 1];
-		u32 target;
 
-		if (!ccw_is_tic(last))
-			continue;
-		target = dma32_to_u32(last->cda);
-		if (cp_find_seg(cp, target, &idx))
-			continue;
-		ret = cp_fetch_seg(cp, target);
-		if (ret)
-			return ret;
+		for (j = 0; j < seg->nr; j++) {
+			u32 target;
+
+			if (!ccw_is_tic(&seg->ccw[j]))
+				continue;
+			target = dma32_to_u32(seg->ccw[j].cda);
+			if (cp_find_seg(cp, target, &idx))
+				continue;
+			ret = cp_fetch_seg(cp, target);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }
@@ -508,8 +536,9 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_orb);
  * @cp: the active program the SCSW reports on
  * @scsw: SCSW from the IRB; its CPA is rewritten in place
  *
- * The CPA designates the CCW after the last one executed, possibly one
- * past the end of a segment.  A CPA outside the program is left alone.
+ * The CPA designates the CCW after the last one executed: possibly one
+ * past the end of a segment, or, after a program check on the fence,
+ * two past it.  A CPA outside the program is left alone.
  *
  * Context: any.
  */
@@ -524,7 +553,7 @@ void vfio_ccw_cp_update_scsw(struct vfio_ccw_cp *cp, union scsw *scsw)
 		struct vfio_ccw_cp_seg *seg = &cp->segs[s];
 		u32 base = dma32_to_u32(virt_to_dma32(seg->ccw));
 
-		if (cpa >= base && cpa <= base + seg->nr * CCW_SIZE &&
+		if (cpa >= base && cpa <= base + (seg->nr + 1) * CCW_SIZE &&
 		    !((cpa - base) & (CCW_SIZE - 1))) {
 			scsw->cmd.cpa = u32_to_dma32(seg->guest + (cpa - base));
 			return;

@@ -276,6 +276,90 @@ static void vfio_ccw_cp_test_tic_loop(struct kunit *test)
 			    (void *)host_ccw(f, 0));
 }
 
+/*
+ * Status modifier: a DASD search that matches makes the channel skip
+ * the next CCW.  In "Seek; Search (CC); TIC back to the search; Read"
+ * the Read after the TIC is reached that way: it must be translated.
+ */
+static void vfio_ccw_cp_test_search_tic_read(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = {
+		ccw(0x07, CC, 6, G(0x2000)),		/* Seek */
+		ccw(0x31, CC, 5, G(0x2008)),		/* Search ID Equal */
+		ccw(CCW_CMD_TIC, 0, 0, G(0x8)),
+		ccw(0x06, 0, 4096, G(0x3000)),		/* Read Data */
+	};
+	union scsw scsw = {};
+	struct ccw1 *read;
+
+	fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	KUNIT_EXPECT_EQ(test, f->cp.nr_segs, 1);
+	KUNIT_EXPECT_EQ(test, f->cp.segs[0].nr, 4);
+	KUNIT_EXPECT_PTR_EQ(test, dma32_to_virt(host_ccw(f, 2)->cda), (void *)host_ccw(f, 1));
+	read = host_ccw(f, 3);
+	KUNIT_EXPECT_EQ(test, read->cmd_code, 0x06);
+	KUNIT_EXPECT_TRUE(test, read->flags & IDA);
+	KUNIT_EXPECT_EQ(test, host_idaw(read, 0), fake_mem_phys(f->mem, G(0x3000)));
+	/* The program ends after the Read: CPA one past it. */
+	scsw.cmd.cpa = virt_to_dma32(read + 1);
+	vfio_ccw_cp_update_scsw(&f->cp, &scsw);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), G(0x20));
+}
+
+/*
+ * What follows a segment in guest memory is never handed to the channel
+ * as the guest wrote it: a status modifier on the next-to-last CCW skips
+ * past the end, and the channel must find the fence (command code 0, a
+ * program check), not a guest CCW whose data address would be used as a
+ * host address.
+ */
+static void vfio_ccw_cp_test_fence(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = {
+		ccw(0x31, CC, 5, G(0x2000)),		/* Search ID Equal */
+		ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x2100)),
+		ccw(0x06, 0, 4096, G(0x5000)),		/* not in the program */
+	};
+	union scsw scsw = {};
+	struct ccw1 *fence;
+
+	fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	KUNIT_EXPECT_EQ(test, f->cp.segs[0].nr, 2);
+	fence = host_ccw(f, 2);
+	KUNIT_EXPECT_EQ(test, fence->cmd_code, 0);
+	KUNIT_EXPECT_EQ(test, fence->flags, 0);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(fence->cda), 0);
+	/* A program check on the fence reports CPA = fence + 8. */
+	scsw.cmd.cpa = virt_to_dma32(fence + 1);
+	vfio_ccw_cp_update_scsw(&f->cp, &scsw);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), G(0x18));
+}
+
+/* A TIC after a data-chained (not command-chained) CCW ends the segment. */
+static void vfio_ccw_cp_test_tic_after_data_chain(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = {
+		ccw(CCW_CMD_SENSE_ID, CCW_FLAG_DC, 128, G(0x2000)),
+		ccw(CCW_CMD_TIC, 0, 0, G(0x100)),
+		ccw(0x06, 0, 4096, G(0x5000)),		/* not in the program */
+	};
+	struct ccw1 tail = ccw(CCW_CMD_SENSE_ID, SLI, 128, G(0x2080));
+
+	fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+	fake_mem_ccws(f->mem, G(0x100), &tail, 1);
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	KUNIT_EXPECT_EQ(test, f->cp.nr_segs, 2);
+	KUNIT_EXPECT_EQ(test, f->cp.segs[0].nr, 2);
+	KUNIT_EXPECT_EQ(test, host_ccw(f, 2)->cmd_code, 0);
+	/* Both SENSE IDs pin their page; the Read after the TIC nothing. */
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 2);
+}
+
 /* n segments chained by TICs, 0x100 apart. */
 static int build_tic_chain(struct kunit *test, struct cp_fixture *f, int n)
 {
@@ -462,6 +546,9 @@ static struct kunit_case vfio_ccw_cp_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_cp_test_no_data),
 	KUNIT_CASE(vfio_ccw_cp_test_tic_new_segment),
 	KUNIT_CASE(vfio_ccw_cp_test_tic_loop),
+	KUNIT_CASE(vfio_ccw_cp_test_search_tic_read),
+	KUNIT_CASE(vfio_ccw_cp_test_fence),
+	KUNIT_CASE(vfio_ccw_cp_test_tic_after_data_chain),
 	KUNIT_CASE(vfio_ccw_cp_test_max_segments),
 	KUNIT_CASE(vfio_ccw_cp_test_too_many_segments),
 	KUNIT_CASE(vfio_ccw_cp_test_256_ccws),
