@@ -304,3 +304,51 @@ void ccw_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off, uint8_t *id
 	if (id)
 		memcpy(id, buf, 7);
 }
+
+int ccw_find_region(struct vfio_dev *d, uint32_t subtype, struct vfio_region_info *out)
+{
+	struct vfio_device_info di = { .argsz = sizeof(di) };
+	unsigned int i;
+
+	if (ioctl(d->fd, VFIO_DEVICE_GET_INFO, &di))
+		die("GET_INFO: %s", strerror(errno));
+	for (i = 0; i < di.num_regions; i++) {
+		char buf[256] = {};
+		struct vfio_region_info *ri = (void *)buf;
+		struct vfio_info_cap_header *h;
+
+		ri->argsz = sizeof(buf);
+		ri->index = i;
+		if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, ri))
+			die("GET_REGION_INFO(%u): %s", i, strerror(errno));
+		if (!(ri->flags & VFIO_REGION_INFO_FLAG_CAPS) || !ri->cap_offset)
+			continue;
+		for (h = (void *)(buf + ri->cap_offset);;
+		     h = (void *)(buf + h->next)) {
+			struct vfio_region_info_cap_type *t = (void *)h;
+
+			if (h->id == VFIO_REGION_INFO_CAP_TYPE &&
+			    t->type == VFIO_REGION_TYPE_CCW && t->subtype == subtype) {
+				*out = *ri;
+				return 0;
+			}
+			if (!h->next)
+				break;
+		}
+	}
+	return -ENOENT;
+}
+
+int ccw_async_cmd(struct vfio_dev *d, uint32_t cmd)
+{
+	struct ccw_cmd_region r = { .command = cmd };
+	struct vfio_region_info ri;
+	ssize_t n;
+
+	if (ccw_find_region(d, VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD, &ri))
+		die("no async command region");
+	do {
+		n = pwrite(d->fd, &r, sizeof(r), ri.offset);
+	} while (n < 0 && errno == EAGAIN);
+	return n < 0 ? -errno : 0;
+}

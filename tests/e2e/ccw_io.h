@@ -187,6 +187,12 @@ void ccw_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off, uint8_t *id
 void ccw_fill(struct ccw_io *io, size_t off, size_t len);
 void ccw_expect_untouched(struct ccw_io *io, size_t off, size_t len, const char *what);
 
+struct vfio_region_info;
+/* Find a region by VFIO_REGION_TYPE_CCW subtype: 0 and its info, or -ENOENT. */
+int ccw_find_region(struct vfio_dev *d, uint32_t subtype, struct vfio_region_info *out);
+/* HSCH/CSCH through the async command region, retried on EAGAIN: 0 or -errno. */
+int ccw_async_cmd(struct vfio_dev *d, uint32_t cmd);
+
 /* "EINVAL" for EINVAL, etc. */
 const char *errno_name(int err);
 

@@ -37,41 +37,6 @@
 static struct vfio_dev d;
 static struct ccw_io io;
 
-/* Find a region by VFIO_REGION_TYPE_CCW subtype; its info in *out. */
-static int find_region(uint32_t subtype, struct vfio_region_info *out)
-{
-	struct vfio_device_info di = { .argsz = sizeof(di) };
-	unsigned int i;
-
-	if (ioctl(d.fd, VFIO_DEVICE_GET_INFO, &di))
-		die("GET_INFO: %s", strerror(errno));
-	for (i = 0; i < di.num_regions; i++) {
-		char buf[256] = {};
-		struct vfio_region_info *ri = (void *)buf;
-		struct vfio_info_cap_header *h;
-
-		ri->argsz = sizeof(buf);
-		ri->index = i;
-		if (ioctl(d.fd, VFIO_DEVICE_GET_REGION_INFO, ri))
-			die("GET_REGION_INFO(%u): %s", i, strerror(errno));
-		if (!(ri->flags & VFIO_REGION_INFO_FLAG_CAPS) || !ri->cap_offset)
-			continue;
-		for (h = (void *)(buf + ri->cap_offset);;
-		     h = (void *)(buf + h->next)) {
-			struct vfio_region_info_cap_type *t = (void *)h;
-
-			if (h->id == VFIO_REGION_INFO_CAP_TYPE &&
-			    t->type == VFIO_REGION_TYPE_CCW && t->subtype == subtype) {
-				*out = *ri;
-				return 0;
-			}
-			if (!h->next)
-				break;
-		}
-	}
-	return -ENOENT;
-}
-
 static void test_regions(void)
 {
 	static const struct { uint32_t subtype; uint64_t size; const char *name; } want[] = {
@@ -89,7 +54,7 @@ static void test_regions(void)
 	if (di.num_regions < 4 || di.num_irqs < 3)
 		die("num_regions %u num_irqs %u, want >= 4 and >= 3", di.num_regions, di.num_irqs);
 	for (i = 0; i < 3; i++) {
-		if (find_region(want[i].subtype, &ri))
+		if (ccw_find_region(&d, want[i].subtype, &ri))
 			die("no %s region (subtype %u)", want[i].name, want[i].subtype);
 		if (ri.size != want[i].size)
 			die("%s region is %llu bytes, QEMU needs %llu", want[i].name,
@@ -114,7 +79,7 @@ static ssize_t region_rw(int write, uint32_t subtype, void *buf, size_t len, off
 	struct vfio_region_info ri;
 	ssize_t n;
 
-	if (find_region(subtype, &ri))
+	if (ccw_find_region(&d, subtype, &ri))
 		die("no region of subtype %u", subtype);
 	n = write ? pwrite(d.fd, buf, len, ri.offset + pos) :
 		    pread(d.fd, buf, len, ri.offset + pos);
@@ -149,24 +114,13 @@ static void test_schib(const char *pimpampom, const char *devno)
 	printf("schib: devno %04x pimpampom %s as in sysfs; writes EINVAL\n", dev, got);
 }
 
-static int async_cmd(uint32_t cmd)
-{
-	struct ccw_cmd_region r = { .command = cmd };
-	ssize_t n;
-
-	do {
-		n = region_rw(1, VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD, &r, sizeof(r), 0);
-	} while (n == -EAGAIN);
-	return n < 0 ? (int)n : 0;
-}
-
 /* HSCH or CSCH on an idle subchannel: cc 0 and the function's status. */
 static void test_async_idle(uint32_t cmd, uint8_t fctl, const char *name)
 {
 	struct scsw_info s;
 	int ret;
 
-	ret = async_cmd(cmd);
+	ret = ccw_async_cmd(&d, cmd);
 	if (ret)
 		die("%s on an idle subchannel: %s", name, errno_name(-ret));
 	if (!ccw_wait_irq(&io, 5000))
@@ -183,10 +137,10 @@ static void test_bad_async(void)
 {
 	int ret;
 
-	ret = async_cmd(0);
+	ret = ccw_async_cmd(&d, 0);
 	if (ret != -EINVAL)
 		die("command 0: %s, want EINVAL", errno_name(-ret));
-	ret = async_cmd(VFIO_CCW_ASYNC_CMD_HSCH | VFIO_CCW_ASYNC_CMD_CSCH);
+	ret = ccw_async_cmd(&d, VFIO_CCW_ASYNC_CMD_HSCH | VFIO_CCW_ASYNC_CMD_CSCH);
 	if (ret != -EINVAL)
 		die("HSCH|CSCH: %s, want EINVAL", errno_name(-ret));
 	ccw_sense_id(&io, 0, 0x1000, NULL, "sense id after bad commands");
@@ -245,7 +199,7 @@ static void test_suspend(uint32_t cmd, uint8_t fctl, const char *name)
 	ret = ccw_start(&io, &r);
 	if (ret != -EBUSY)
 		die("start while one is outstanding: %s, want EBUSY", errno_name(-ret));
-	ret = async_cmd(cmd);
+	ret = ccw_async_cmd(&d, cmd);
 	if (ret)
 		die("%s during the program: %s", name, errno_name(-ret));
 	if (!ccw_wait_irq(&io, 5000))
