@@ -9,7 +9,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # cross compiler; qemu-system-s390x; sparse; kernel build; initramfs,
-# headers and depmod; vm.py, kunit.py and checkpatch; dpkg-deb
+# headers and depmod; vm.py, kunit.py and checkpatch; dpkg-deb; the
+# DASD bench (hercules, dasdinit)
 PACKAGES=(
 	gcc-s390x-linux-gnu libc6-dev-s390x-cross
 	qemu-system-misc
@@ -18,6 +19,7 @@ PACKAGES=(
 	cpio rsync kmod xz-utils gzip
 	python3 perl
 	dpkg-dev
+	hercules
 )
 
 missing=()

@@ -1,9 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Boot the bench kernel under qemu-system-s390x and run guest suites.
+"""Boot the bench kernel under qemu-system-s390x (or Hercules) and run
+guest suites.
 
     vm.py --flavour test --kernel bzImage --initrd initrd.gz \
           --suites lifecycle,kunit --out DIR [--timeout S] [--icount]
+          [--machine qemu|hercules]
+
+--machine hercules boots the same kernel under Debian's Hercules with a
+3390 DASD on a 3990 control unit at device number 0120 (a fresh plain
+image, DIR/dasd0120.3390) and a 3215 console at 0009; after Hercules has
+shut down, every @@CKDCHECK the guest announced is checked in the image
+(tests/bench/ckdimage.py) and becomes a row of its own.
 
 The guest (tests/guest/init) reports on the console; this runner keeps
 the whole console in DIR/console.log, answers @@QMP requests on the QMP
@@ -91,6 +99,86 @@ QEMU_BY_FLAVOUR = {
 NR_DEVICES = 3
 
 
+# Hercules: a 3390-1 of DASD_CYLS cylinders, formatted like dasdfmt'd
+# Linux volumes (12 records of 4096 bytes a track; cylinder 0 holds the
+# label).  Devices in subchannel order: reader (IPL), DASD, console.
+# nosyncio: Hercules would otherwise run a program whose tracks are
+# cached inside the SSCH instruction, on the guest's only CPU, where a
+# program that runs until halted hangs the guest.
+DASD_DEVNO = "0120"
+DASD_CYLS = 40
+
+
+def hercules_setup(args):
+    """Write the image, configuration, parm and rc files: (cmd, env)."""
+    out = os.path.abspath(args.out)
+    image = os.path.join(out, f"dasd{DASD_DEVNO}.3390")
+    if os.path.exists(image):
+        os.unlink(image)
+    subprocess.run(["dasdinit", "-linux", image, "3390-1", "VCCW01", str(DASD_CYLS)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    # The kernel reads one line of parameters after itself from the reader.
+    # Hercules' SCLP line-mode console keeps only one line of every buffer
+    # the kernel writes: the 3215 console loses nothing.
+    # A panic stops the CPU (on_panic=stop) rather than re-IPL from the
+    # reader: the runner sees the stop and ends Hercules.
+    cmdline = (f"conmode=3215 condev=0x0009 console=ttyS0 on_panic=stop loglevel=5 "
+               f"kunit.enable=1 vccw.suites={args.suites}")
+    if args.append:
+        cmdline += " " + args.append
+    parm = os.path.join(out, "parm.txt")
+    with open(parm, "w") as f:
+        f.write(cmdline + "\n")
+    cfg = os.path.join(out, "hercules.cnf")
+    with open(cfg, "w") as f:
+        f.write("CPUSERIAL 000611\nCPUMODEL 2097\nMAINSIZE 1024\nNUMCPU 1\n"
+                "ARCHMODE z/Arch\nOSTAILOR LINUX\nPANRATE SLOW\n"
+                f"000C 3505 {os.path.abspath(args.kernel)} {parm} "
+                f"{os.path.abspath(args.initrd)} autopad eof\n"
+                f"{DASD_DEVNO} 3390 {image} nosyncio\n"
+                "0009 3215-C /\n")
+    rc = os.path.join(out, "hercules.rc")
+    with open(rc, "w") as f:
+        f.write("ipl 000c\n")
+    env = dict(os.environ, HERCULES_RC=rc)
+    return ["hercules", "-d", "-f", cfg], env, image
+
+
+def hercules_quit(proc):
+    """End Hercules.  It shuts down cleanly on SIGTERM and writes its
+    track cache back to the image; "quit" on stdin is not read in daemon
+    mode."""
+    proc.terminate()
+
+
+def check_images(image, checks):
+    """Rows for the guest's @@CKDCHECK lines, read from the image file."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import ckdimage  # pylint: disable=import-outside-toplevel
+
+    rows = []
+    try:
+        img = ckdimage.CkdImage(image)
+    except (OSError, ValueError) as e:
+        return [["dasd.image.open", "ours", "FAIL", str(e)]]
+    done = {}
+    for devno, driver, test, c, h, r, n, seed in checks:
+        if devno != DASD_DEVNO:
+            rows.append([f"dasd.{test}.image", driver, "FAIL", f"no image for {devno}"])
+            continue
+        why = ckdimage.check(img, int(c), int(h), int(r), int(n), int(seed))
+        key = (test, driver)
+        prev = done.get(key, (0, 0, None))
+        done[key] = (prev[0] + 1, prev[1] + int(n) * ckdimage.REC_LEN, prev[2] or why)
+    for (test, driver), (runs, nbytes, why) in done.items():
+        if why:
+            rows.append([f"dasd.{test}.image", driver, "FAIL", why])
+        else:
+            rows.append([f"dasd.{test}.image", driver, "PASS",
+                         f"{runs} run(s), {nbytes} bytes as written, read from the image file"])
+    return rows
+
+
 def qemu_cmd(args, qmp_path):
     cmd = ["qemu-system-s390x", "-M", "s390-ccw-virtio"]
     cmd += QEMU_BY_FLAVOUR[args.flavour]
@@ -151,6 +239,11 @@ class Qmp:
                 return msg
 
 
+def split_markers(line):
+    """A console line cut before every @@ marker that does not start it."""
+    return [p for p in re.split(r"(?=@@[A-Z])", line) if p] or [line]
+
+
 def drop_known_reports(lines):
     """Remove known kernel reports (KNOWN_REPORTS); return (lines, names)."""
     known = []
@@ -202,11 +295,15 @@ def run(args):
     if os.path.exists(qmp_path):
         os.unlink(qmp_path)
     console_path = os.path.join(args.out, "console.log")
-    cmd = qemu_cmd(args, qmp_path)
+    env, image = None, None
+    if args.machine == "hercules":
+        cmd, env, image = hercules_setup(args)
+    else:
+        cmd = qemu_cmd(args, qmp_path)
     with open(os.path.join(args.out, "qemu-cmd.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
 
-    results, ktap, dmesg, kmemleak, said = [], [], [], [], []
+    results, ktap, dmesg, kmemleak, said, ckd = [], [], [], [], [], []
     section = None
     ended = False
     booted = False
@@ -215,7 +312,11 @@ def run(args):
     last_progress = start
     timed_out = False
 
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    hercules = args.machine == "hercules"
+    quit_sent = False
+    # Hercules gets an open stdin that never sends anything.
+    proc = subprocess.Popen(cmd, env=env,
+                            stdin=subprocess.PIPE if hercules else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     with open(console_path, "w", errors="replace") as console:
         pending = b""
@@ -240,51 +341,65 @@ def run(args):
             pending += data
             *lines, pending = pending.split(b"\n")
             for raw in lines:
-                line = raw.decode("utf-8", "replace").rstrip("\r")
-                console.write(line + "\n")
+                whole = raw.decode("utf-8", "replace").rstrip("\r")
+                console.write(whole + "\n")
                 console.flush()
-                # The SCLP console may prefix nothing; markers start a line.
-                m = re.search(r"@@(\S+)\s?(.*)$", line)
-                tag, rest = (m.group(1), m.group(2)) if m else (None, None)
-                if section == "ktap" and tag != "KTAP-END":
-                    ktap.append(line)
-                    continue
-                if section == "dmesg" and tag != "DMESG-END":
-                    dmesg.append(line)
-                    continue
-                if section == "kmemleak" and tag != "KMEMLEAK-END":
-                    kmemleak.append(line)
-                    continue
-                if tag == "BOOTED":
-                    booted = True
-                    print(f"[vm {args.flavour}] booted in {int(time.monotonic() - start)} s: {rest}",
-                          file=sys.stderr, flush=True)
-                elif tag == "SAY":
-                    said.append(rest)
-                    print(f"  guest: {rest}", flush=True)
-                elif tag == "SUITE":
-                    print(f"[vm {args.flavour}] suite {rest}", file=sys.stderr, flush=True)
-                elif tag == "RESULT":
-                    parts = rest.split(" ", 3)
-                    while len(parts) < 4:
-                        parts.append("")
-                    results.append(parts)
-                elif tag == "KTAP-BEGIN":
-                    section = "ktap"
-                elif tag == "DMESG-BEGIN":
-                    section = "dmesg"
-                elif tag == "KMEMLEAK-BEGIN":
-                    section = "kmemleak"
-                elif tag in ("KTAP-END", "DMESG-END", "KMEMLEAK-END"):
-                    section = None
-                elif tag == "QMP":
-                    try:
-                        reply = qmp.command(json.loads(rest))
-                    except (OSError, ValueError, EOFError) as e:
-                        reply = {"error": str(e)}
-                    console.write(f"[host] QMP {rest} -> {json.dumps(reply)}\n")
-                elif tag == "END":
-                    ended = True
+                if hercules and not quit_sent and \
+                   re.search(r"SIGP Stop|[Dd]isabled wait|HHCCP011I", whole):
+                    # The guest stopped (crash, panic, poweroff before
+                    # @@END): Hercules itself stays up until told.
+                    hercules_quit(proc)
+                    quit_sent = True
+                # Markers start a line; Hercules' 3215 console can lose
+                # a newline and run two markers into one line.
+                for line in split_markers(whole):
+                    m = re.search(r"@@(\S+)\s?(.*)$", line)
+                    tag, rest = (m.group(1), m.group(2)) if m else (None, None)
+                    if section == "ktap" and tag != "KTAP-END":
+                        ktap.append(line)
+                        continue
+                    if section == "dmesg" and tag != "DMESG-END":
+                        dmesg.append(line)
+                        continue
+                    if section == "kmemleak" and tag != "KMEMLEAK-END":
+                        kmemleak.append(line)
+                        continue
+                    if tag == "BOOTED":
+                        booted = True
+                        print(f"[vm {args.flavour}] booted in {int(time.monotonic() - start)} s: {rest}",
+                              file=sys.stderr, flush=True)
+                    elif tag == "SAY":
+                        said.append(rest)
+                        print(f"  guest: {rest}", flush=True)
+                    elif tag == "SUITE":
+                        print(f"[vm {args.flavour}] suite {rest}", file=sys.stderr, flush=True)
+                    elif tag == "RESULT":
+                        parts = rest.split(" ", 3)
+                        while len(parts) < 4:
+                            parts.append("")
+                        results.append(parts)
+                    elif tag == "KTAP-BEGIN":
+                        section = "ktap"
+                    elif tag == "DMESG-BEGIN":
+                        section = "dmesg"
+                    elif tag == "KMEMLEAK-BEGIN":
+                        section = "kmemleak"
+                    elif tag in ("KTAP-END", "DMESG-END", "KMEMLEAK-END"):
+                        section = None
+                    elif tag == "QMP":
+                        try:
+                            reply = qmp.command(json.loads(rest))
+                        except (OSError, ValueError, EOFError) as e:
+                            reply = {"error": str(e)}
+                        console.write(f"[host] QMP {rest} -> {json.dumps(reply)}\n")
+                    elif tag == "CKDCHECK":
+                        ckd.append(rest.split())
+                    elif tag == "END":
+                        ended = True
+                        if hercules and not quit_sent:
+                            # Everything before @@END is out: done.
+                            hercules_quit(proc)
+                            quit_sent = True
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -292,6 +407,15 @@ def run(args):
             proc.wait()
 
     elapsed = time.monotonic() - start
+    if image:
+        # Hercules has written its track cache back and exited.
+        rows = check_images(image, [c for c in ckd if len(c) == 8])
+        if any(len(c) != 8 for c in ckd):
+            rows.append(["dasd.image.marker", "ours", "FAIL", "malformed @@CKDCHECK line"])
+        results += rows
+        # 34 MB: kept only when a check failed, for the reader.
+        if all(r[2] == "PASS" for r in rows):
+            os.unlink(image)
     with open(os.path.join(args.out, "ktap.txt"), "w") as f:
         f.write("\n".join(ktap) + ("\n" if ktap else ""))
     with open(os.path.join(args.out, "dmesg.txt"), "w") as f:
@@ -347,6 +471,7 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--timeout", type=int, default=600)
     p.add_argument("--icount", action="store_true")
+    p.add_argument("--machine", default="qemu", choices=["qemu", "hercules"])
     p.add_argument("--smp", type=int, default=0, help="override the CPU count")
     p.add_argument("--append", default="")
     p.add_argument("--name", default="", help="row prefix (default: the flavour)")
