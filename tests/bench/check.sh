@@ -16,12 +16,14 @@ FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
 # gets a boot per driver (see tests/guest/suites/unmap.sh), and so does
 # the sanitize kernel: upstream's module can take the whole boot down
 # (KASAN: slab-out-of-bounds in its cp_get_orb(), seen on a first SENSE
-# ID), which must not fail our rows.
+# ID), which must not fail our rows.  "dasd" boots the test kernel under
+# Hercules with a 3390 DASD (tests/guest/suites/dasd.sh).
 BOOTS=(
 	"test|test|${VFIO_CCW_SUITES_TEST:-lifecycle,kunit,io,async,stress}||1200"
 	"unmap-ours|test|unmap|--append vccw.drivers=ours|300"
 	"unmap-peer|test|unmap|--append vccw.drivers=peer --log-driver peer|300"
 	"bench|test|${VFIO_CCW_SUITES_BENCH:-bench}|--icount|900"
+	"dasd|test|dasd|--machine hercules|900"
 	"sanitize|sanitize|${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit,io,async}|--append vccw.drivers=ours|2400"
 	"sanitize-peer|sanitize|${VFIO_CCW_SUITES_SANITIZE_PEER:-lifecycle,io,async}|--append vccw.drivers=peer --log-driver peer|2400"
 )
@@ -89,8 +91,6 @@ for boot in "${BOOTS[@]}"; do
 done
 
 log "all done in $((SECONDS - start)) s; logs in $out"
-if [ -s "$out/vm-bench/said.txt" ]; then
-	echo "Benchmark (same boot, -smp 1 -icount shift=0: guest time counts instructions):"
-	sed 's/^/  /' "$out/vm-bench/said.txt"
-fi
+# Figures of the bench and dasd boots (make bench runs bigger ones).
+python3 "$BENCH_DIR/report.py" bench-table "$out"/vm-bench/said.txt "$out"/vm-dasd/said.txt
 python3 "$BENCH_DIR/report.py" summary "${rows[@]}"
