@@ -5,6 +5,8 @@
 #   make               build ./vfio_ccw.ko against KDIR
 #   make demo          set up the bench, boot it, pass a subchannel through
 #   make check         every test: static checks, KUnit, VM suites
+#   make bench         benchmarks, ours beside upstream's (QEMU -icount,
+#                      Hercules DASD throughput)
 #   make static        sparse, checkpatch, kernel-doc, W=1
 #   make setup         install packages, fetch and build the test kernels
 #
@@ -48,7 +50,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(PWD)
 
-.PHONY: all modules kunit clean demo check static sparse checkpatch \
+.PHONY: all modules kunit clean demo bench check static sparse checkpatch \
 	kerneldoc w1 setup kdir-check
 
 all: modules
@@ -105,6 +107,9 @@ setup:
 
 demo:
 	$(BENCH)/demo.sh
+
+bench:
+	$(BENCH)/bench.sh
 
 check:
 	$(BENCH)/check.sh

@@ -6,6 +6,9 @@
                                              --json) -> result rows
     report.py summary ROWS.tsv...            print the report, exit 1 if
                                              any of ours failed
+    report.py bench-table SAID.txt...        the benchmark table, ours
+                                             beside upstream's, from the
+                                             guest's @@SAY lines
 
 A row is: name <TAB> driver (ours|peer) <TAB> PASS|FAIL|SKIP <TAB> reason.
 Peer rows (upstream's vfio_ccw.ko in the same boot) are shown beside
@@ -14,6 +17,7 @@ failures.  The last line is "Summary: N passed, N failed".
 """
 
 import json
+import re
 import sys
 
 
@@ -83,12 +87,60 @@ def summary(paths):
     return 1 if counts["FAIL"] else 0
 
 
+# @@SAY lines of the bench suites: (regex, [(metric, unit, lower is better)])
+BENCH_LINES = [
+    (r"^bench (ours|peer) senseid round trip: ([0-9.]+) us",
+     [("SENSE ID round trip (QEMU, -icount)", "us", True)]),
+    (r"^dasd (ours|peer) (\d+) tracks .*: write ([0-9.]+) MB/s, read ([0-9.]+) MB/s",
+     [("DASD sequential write (Hercules)", "MB/s", False),
+      ("DASD sequential read (Hercules)", "MB/s", False)]),
+]
+
+
+def bench_table(paths):
+    figures = {}
+    order = []
+    for p in paths:
+        try:
+            with open(p) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            for pat, metrics in BENCH_LINES:
+                m = re.match(pat, line)
+                if not m:
+                    continue
+                driver = m.group(1)
+                values = m.groups()[-len(metrics):]
+                for (name, unit, lower), v in zip(metrics, values):
+                    if name not in order:
+                        order.append(name)
+                    figures.setdefault(name, {"unit": unit, "lower": lower})[driver] = float(v)
+    if not order:
+        print("no benchmark figures found")
+        return 1
+    w = max(len(n) for n in order)
+    print(f"{'benchmark':{w}}  {'ours':>12}  {'upstream':>12}  ours/upstream")
+    for name in order:
+        f = figures[name]
+        o, u = f.get("ours"), f.get("peer")
+        os_ = f"{o:.2f} {f['unit']}" if o is not None else "-"
+        us_ = f"{u:.2f} {f['unit']}" if u is not None else "-"
+        ratio = f"{o / u:.2f} ({'lower' if f['lower'] else 'higher'} is better)" \
+            if o is not None and u else "-"
+        print(f"{name:{w}}  {os_:>12}  {us_:>12}  {ratio}")
+    return 0
+
+
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "kunit-rows":
         kunit_rows(sys.argv[2], sys.argv[3])
         return 0
     if len(sys.argv) >= 3 and sys.argv[1] == "summary":
         return summary(sys.argv[2:])
+    if len(sys.argv) >= 3 and sys.argv[1] == "bench-table":
+        return bench_table(sys.argv[2:])
     print(__doc__, file=sys.stderr)
     return 2
 
