@@ -533,12 +533,15 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_orb);
 
 /**
  * vfio_ccw_cp_update_scsw() - translate an SCSW's CPA back to the guest
- * @cp: the active program the SCSW reports on
+ * @cp: the program the SCSW may report on; NULL or inactive when none
  * @scsw: SCSW from the IRB; its CPA is rewritten in place
  *
  * The CPA designates the CCW after the last one executed: possibly one
  * past the end of a segment, or, after a program check on the fence,
- * two past it.  A CPA outside the program is left alone.
+ * two past it.  Any other CPA - the status of a halt or clear while no
+ * program runs, unsolicited status, a transport-mode SCSW - would show
+ * the guest a host address (of memory that may be freed by now): it
+ * becomes 0.
  *
  * Context: any.
  */
@@ -547,9 +550,7 @@ void vfio_ccw_cp_update_scsw(struct vfio_ccw_cp *cp, union scsw *scsw)
 	u32 cpa = dma32_to_u32(scsw->cmd.cpa);
 	int s;
 
-	if (!cp->active || scsw_is_tm(scsw))
-		return;
-	for (s = 0; s < cp->nr_segs; s++) {
+	for (s = 0; cp && cp->active && !scsw_is_tm(scsw) && s < cp->nr_segs; s++) {
 		struct vfio_ccw_cp_seg *seg = &cp->segs[s];
 		u32 base = dma32_to_u32(virt_to_dma32(seg->ccw));
 
@@ -559,6 +560,8 @@ void vfio_ccw_cp_update_scsw(struct vfio_ccw_cp *cp, union scsw *scsw)
 			return;
 		}
 	}
+	/* Word 1 is the CPA, or a transport-mode SCSW's TCW address. */
+	scsw->cmd.cpa = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_update_scsw);
 

@@ -425,15 +425,22 @@ static bool irb_ends_start(struct irb *irb)
 		 (SCSW_ACTL_DEVACT | SCSW_ACTL_SCHACT | SCSW_ACTL_SUSPENDED));
 }
 
+/*
+ * Hand an IRB to the user, its CPA translated back to a guest address
+ * (or 0: no IRB may show the guest a host address).
+ */
 static void fsm_deliver_irb(struct vfio_ccw_parent *parent,
 			    struct vfio_ccw_fsm_call *call, const struct irb *irb)
 {
 	struct vfio_ccw_private *user = parent->user;
+	struct irb out;
 
 	lockdep_assert_held(&parent->fsm_lock);
 	if (!user)
 		return;
-	memcpy(user->io_region.irb_area, irb, sizeof(*irb));
+	out = *irb;
+	vfio_ccw_cp_update_scsw(parent->cp, &out.scsw);
+	memcpy(user->io_region.irb_area, &out, sizeof(out));
 	user->interrupts++;
 	call->signal_io = true;
 }
@@ -459,8 +466,6 @@ static enum vfio_ccw_state fsm_irq_busy(struct vfio_ccw_parent *parent,
 	bool final = irb_ends_start(irb);
 
 	lockdep_assert_held(&parent->fsm_lock);
-	if (scsw_is_solicited(&irb->scsw) && parent->cp)
-		vfio_ccw_cp_update_scsw(parent->cp, &irb->scsw);
 	fsm_deliver_irb(parent, call, irb);
 	if (!final)
 		return VFIO_CCW_STATE_BUSY;

@@ -339,6 +339,42 @@ static void vfio_ccw_cp_test_fence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), G(0x18));
 }
 
+/*
+ * An IRB never shows the guest a host address: a CPA that is not in the
+ * running program (halt or clear status while idle, unsolicited status,
+ * a program freed meanwhile) becomes 0.  Found by vfio-fuzz: the halt
+ * status of an idle subchannel carried the last program's host CPA.
+ */
+static void vfio_ccw_cp_test_cpa_outside(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 c = ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x2000));
+	union scsw scsw = {};
+	struct ccw1 *host;
+
+	/* No program at all. */
+	scsw.cmd.cpa = u32_to_dma32(0x1234568);
+	vfio_ccw_cp_update_scsw(NULL, &scsw);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), 0);
+
+	fake_mem_ccws(f->mem, G(0), &c, 1);
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	host = host_ccw(f, 0);
+	/* Not in the program: neither a CCW of it nor one past its fence. */
+	scsw.cmd.cpa = virt_to_dma32(host + 3);
+	vfio_ccw_cp_update_scsw(&f->cp, &scsw);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), 0);
+	/* Misaligned within it. */
+	scsw.cmd.cpa = u32_to_dma32(dma32_to_u32(virt_to_dma32(host)) + 4);
+	vfio_ccw_cp_update_scsw(&f->cp, &scsw);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), 0);
+	/* The program's own CPA, once it is freed. */
+	scsw.cmd.cpa = virt_to_dma32(host + 1);
+	vfio_ccw_cp_free(&f->cp);
+	vfio_ccw_cp_update_scsw(&f->cp, &scsw);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), 0);
+}
+
 /* A TIC after a data-chained (not command-chained) CCW ends the segment. */
 static void vfio_ccw_cp_test_tic_after_data_chain(struct kunit *test)
 {
@@ -548,6 +584,7 @@ static struct kunit_case vfio_ccw_cp_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_cp_test_tic_loop),
 	KUNIT_CASE(vfio_ccw_cp_test_search_tic_read),
 	KUNIT_CASE(vfio_ccw_cp_test_fence),
+	KUNIT_CASE(vfio_ccw_cp_test_cpa_outside),
 	KUNIT_CASE(vfio_ccw_cp_test_tic_after_data_chain),
 	KUNIT_CASE(vfio_ccw_cp_test_max_segments),
 	KUNIT_CASE(vfio_ccw_cp_test_too_many_segments),
