@@ -7,6 +7,7 @@
 #   make check         every test: static checks, KUnit, VM suites
 #   make bench         benchmarks, ours beside upstream's (QEMU -icount,
 #                      Hercules DASD throughput)
+#   make fuzz          a long fuzzing run (VFIO_CCW_FUZZ_REQUESTS, _SEED)
 #   make static        sparse, checkpatch, kernel-doc, W=1
 #   make setup         install packages, fetch and build the test kernels
 #
@@ -50,7 +51,7 @@ endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(PWD)
 
-.PHONY: all modules kunit clean demo bench check static sparse checkpatch \
+.PHONY: all modules kunit clean demo bench fuzz check static sparse checkpatch \
 	kerneldoc w1 setup kdir-check
 
 all: modules
@@ -110,6 +111,9 @@ demo:
 
 bench:
 	$(BENCH)/bench.sh
+
+fuzz:
+	$(BENCH)/fuzz.sh
 
 check:
 	$(BENCH)/check.sh

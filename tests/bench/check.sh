@@ -16,7 +16,8 @@ FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
 # gets a boot per driver (see tests/guest/suites/unmap.sh), and so does
 # the sanitize kernel: upstream's module can take the whole boot down
 # (KASAN: slab-out-of-bounds in its cp_get_orb(), seen on a first SENSE
-# ID), which must not fail our rows.  "dasd" boots the test kernel under
+# ID), which must not fail our rows.  The sanitize boots also fuzz
+# (tests/guest/suites/fuzz.sh): 20000 requests by default.  "dasd" boots the test kernel under
 # Hercules with a 3390 DASD (tests/guest/suites/dasd.sh).
 BOOTS=(
 	"test|test|${VFIO_CCW_SUITES_TEST:-lifecycle,kunit,io,async,stress}||1200"
@@ -24,8 +25,8 @@ BOOTS=(
 	"unmap-peer|test|unmap|--append vccw.drivers=peer --log-driver peer|300"
 	"bench|test|${VFIO_CCW_SUITES_BENCH:-bench}|--icount|900"
 	"dasd|test|dasd|--machine hercules|900"
-	"sanitize|sanitize|${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit,io,async}|--append vccw.drivers=ours|2400"
-	"sanitize-peer|sanitize|${VFIO_CCW_SUITES_SANITIZE_PEER:-lifecycle,io,async}|--append vccw.drivers=peer --log-driver peer|2400"
+	"sanitize|sanitize|${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit,io,async,fuzz}|--append vccw.drivers=ours --append vccw.fuzz_requests=${VFIO_CCW_FUZZ_CHECK:-20000}|2400"
+	"sanitize-peer|sanitize|${VFIO_CCW_SUITES_SANITIZE_PEER:-lifecycle,io,async,fuzz}|--append vccw.drivers=peer --append vccw.fuzz_requests=${VFIO_CCW_FUZZ_CHECK:-20000} --log-driver peer|2400"
 )
 
 start=$SECONDS

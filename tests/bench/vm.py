@@ -125,7 +125,7 @@ def hercules_setup(args):
     cmdline = (f"conmode=3215 condev=0x0009 console=ttyS0 on_panic=stop loglevel=5 "
                f"kunit.enable=1 vccw.suites={args.suites}")
     if args.append:
-        cmdline += " " + args.append
+        cmdline += " " + " ".join(args.append)
     parm = os.path.join(out, "parm.txt")
     with open(parm, "w") as f:
         f.write(cmdline + "\n")
@@ -196,7 +196,7 @@ def qemu_cmd(args, qmp_path):
     # allnoconfig leaves KUNIT_DEFAULT_ENABLED off: enable it here.
     cmdline = f"console=ttyS0 panic=-1 loglevel=5 kunit.enable=1 vccw.suites={args.suites}"
     if args.append:
-        cmdline += " " + args.append
+        cmdline += " " + " ".join(args.append)
     cmd += ["-append", cmdline]
     for i in range(NR_DEVICES):
         cmd += ["-blockdev",
@@ -473,7 +473,8 @@ def main():
     p.add_argument("--icount", action="store_true")
     p.add_argument("--machine", default="qemu", choices=["qemu", "hercules"])
     p.add_argument("--smp", type=int, default=0, help="override the CPU count")
-    p.add_argument("--append", default="")
+    p.add_argument("--append", action="append", default=[],
+                   help="kernel command-line words (repeatable)")
     p.add_argument("--name", default="", help="row prefix (default: the flavour)")
     p.add_argument("--log-driver", default="ours", choices=["ours", "peer"],
                    help="column of the kernel-log row: peer for a peer-only boot")
