@@ -142,6 +142,18 @@ static bool cp_seg_goes_on(const struct ccw1 *seg, int i)
 	return i > 0 && !ccw_is_tic(&seg[i - 1]) && (seg[i - 1].flags & CCW_FLAG_CC);
 }
 
+/*
+ * End a segment after nr CCWs.  The guest's next CCW may have been read
+ * too, untranslated: a channel that got there would use its guest
+ * addresses as host addresses.  Fence it off.
+ */
+static int cp_seg_end(struct vfio_ccw_cp_seg *seg, int nr)
+{
+	seg->nr = nr;
+	memset(&seg->ccw[nr], 0, CCW_SIZE);
+	return 0;
+}
+
 static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 {
 	struct vfio_ccw_cp_seg *seg;
@@ -171,31 +183,28 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 		u64 addr = (u64)guest + n * CCW_SIZE;
 		int chunk = min_t(int, VFIO_CCW_CP_MAX_CCWS - n,
 				  (PAGE_SIZE - offset_in_page(addr)) / CCW_SIZE);
+		/* Past a TIC, the next CCW is there only for a status modifier. */
+		bool maybe = n && ccw_is_tic(&seg->ccw[n - 1]);
 		int i;
 
 		/* CCWs live below 2G; stop reading at the limit. */
 		if (addr >= GUEST_ADDR_LIMIT)
-			return -EINVAL;
+			return maybe ? cp_seg_end(seg, n) : -EINVAL;
 		chunk = min_t(u64, chunk, (GUEST_ADDR_LIMIT - addr) / CCW_SIZE);
 		ret = cp->mem->read(cp->mem_ctx, addr, &seg->ccw[n], chunk * CCW_SIZE);
 		if (ret)
-			return ret;
+			/* Unreadable: a channel that got there would program-check. */
+			return maybe ? cp_seg_end(seg, n) : ret;
 		for (i = n; i < n + chunk; i++) {
 			ccw_to_fmt1(&seg->ccw[i], fmt1);
-			if (!cp_seg_goes_on(seg->ccw, i)) {
-				seg->nr = i + 1;
-				/*
-				 * The guest's next CCW was read too, untranslated:
-				 * a channel that got there would use its guest
-				 * addresses as host addresses.  Fence it off.
-				 */
-				memset(&seg->ccw[seg->nr], 0, CCW_SIZE);
-				return 0;
-			}
+			if (!cp_seg_goes_on(seg->ccw, i))
+				return cp_seg_end(seg, i + 1);
 		}
 		n += chunk;
 	}
 	/* The chain goes on past the 256th CCW. */
+	if (ccw_is_tic(&seg->ccw[n - 1]))
+		return cp_seg_end(seg, n);
 	return -EINVAL;
 }
 

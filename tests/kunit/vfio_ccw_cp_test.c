@@ -375,6 +375,30 @@ static void vfio_ccw_cp_test_cpa_outside(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma32_to_u32(scsw.cmd.cpa), 0);
 }
 
+/*
+ * A TIC after a command-chained CCW in the last CCW slot of guest
+ * memory: what a status modifier would reach cannot be read, and the
+ * program is still good - the fence stands where the channel would have
+ * found no CCW.
+ */
+static void vfio_ccw_cp_test_tic_at_end_of_memory(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	u64 last = FAKE_MEM_PAGES * PAGE_SIZE - 2 * sizeof(struct ccw1);
+	struct ccw1 prog[] = {
+		ccw(CCW_CMD_NOOP, CC, 0, 0),
+		ccw(CCW_CMD_TIC, 0, 0, G(0x100)),
+	};
+	struct ccw1 tail = ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x2000));
+
+	fake_mem_ccws(f->mem, G(last), prog, ARRAY_SIZE(prog));
+	fake_mem_ccws(f->mem, G(0x100), &tail, 1);
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(last))), 0);
+	KUNIT_EXPECT_EQ(test, f->cp.segs[0].nr, 2);
+	KUNIT_EXPECT_EQ(test, host_ccw(f, 2)->cmd_code, 0);
+	KUNIT_EXPECT_EQ(test, f->cp.nr_segs, 2);
+}
+
 /* A TIC after a data-chained (not command-chained) CCW ends the segment. */
 static void vfio_ccw_cp_test_tic_after_data_chain(struct kunit *test)
 {
@@ -585,6 +609,7 @@ static struct kunit_case vfio_ccw_cp_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_cp_test_search_tic_read),
 	KUNIT_CASE(vfio_ccw_cp_test_fence),
 	KUNIT_CASE(vfio_ccw_cp_test_cpa_outside),
+	KUNIT_CASE(vfio_ccw_cp_test_tic_at_end_of_memory),
 	KUNIT_CASE(vfio_ccw_cp_test_tic_after_data_chain),
 	KUNIT_CASE(vfio_ccw_cp_test_max_segments),
 	KUNIT_CASE(vfio_ccw_cp_test_too_many_segments),
