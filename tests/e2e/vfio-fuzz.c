@@ -279,6 +279,7 @@ static int in_catalogue(int err)
 	switch (err) {
 	case EINVAL: case EFAULT: case EOPNOTSUPP: case EAGAIN: case EBUSY:
 	case EACCES: case EIO: case ENOMEM:
+	case ENOENT:	/* unmapped guest memory, through iommufd */
 		return 1;
 	}
 	return 0;
