@@ -6,10 +6,10 @@
  *
  * 1. Fetch.  Starting at the ORB's CPA, read guest CCWs into segments:
  *    a segment is a run of consecutive CCWs that ends with a CCW that
- *    does not chain, or with a TIC - unless the CCW before the TIC is
- *    command chained: when that CCW ends with status modifier (a DASD
- *    search that matched) the channel skips the TIC and fetches the CCW
- *    after it, so the segment goes on.  A TIC's target that lies in no
+ *    does not chain, or with a TIC - unless the TIC branches back into
+ *    the segment and the CCW before it is command chained: a search
+ *    loop, where a search that matches ends with status modifier and
+ *    the channel skips the TIC and fetches the CCW after it.  A TIC's target that lies in no
  *    segment yet starts the next one.  At most VFIO_CCW_CP_MAX_SEGS
  *    segments of VFIO_CCW_CP_MAX_CCWS CCWs each; format-0 CCWs are
  *    converted to format 1 as they are read.  Every segment is followed
@@ -131,15 +131,25 @@ static struct vfio_ccw_cp_seg *cp_find_seg(struct vfio_ccw_cp *cp, u32 guest,
 }
 
 /*
- * Whether the CCW after seg[i] belongs to the segment: after a CCW that
- * chains, and after a TIC that a status modifier on the command-chained
- * CCW before it would skip.
+ * Whether the CCW after ccw[i] of the segment starting at guest address
+ * @guest belongs to it: after a CCW that chains; and after a TIC back
+ * into the segment (a search loop: "Search (CC); TIC to the search;
+ * Read") when the CCW before it is command chained - a search that
+ * matches ends with status modifier and the channel skips the TIC.  A
+ * TIC elsewhere ends the segment: what follows it may be data (Linux's
+ * DASD error recovery puts its parameters there), and should a status
+ * modifier skip it anyway, the channel finds the fence.
  */
-static bool cp_seg_goes_on(const struct ccw1 *seg, int i)
+static bool cp_seg_goes_on(const struct ccw1 *ccw, int i, u32 guest)
 {
-	if (!ccw_is_tic(&seg[i]))
-		return ccw_chains(&seg[i]);
-	return i > 0 && !ccw_is_tic(&seg[i - 1]) && (seg[i - 1].flags & CCW_FLAG_CC);
+	u64 target;
+
+	if (!ccw_is_tic(&ccw[i]))
+		return ccw_chains(&ccw[i]);
+	if (!i || ccw_is_tic(&ccw[i - 1]) || !(ccw[i - 1].flags & CCW_FLAG_CC))
+		return false;
+	target = dma32_to_u32(ccw[i].cda);
+	return target >= guest && target < (u64)guest + i * CCW_SIZE;
 }
 
 /*
@@ -197,7 +207,7 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 			return maybe ? cp_seg_end(seg, n) : ret;
 		for (i = n; i < n + chunk; i++) {
 			ccw_to_fmt1(&seg->ccw[i], fmt1);
-			if (!cp_seg_goes_on(seg->ccw, i))
+			if (!cp_seg_goes_on(seg->ccw, i, guest))
 				return cp_seg_end(seg, i + 1);
 		}
 		n += chunk;

@@ -386,17 +386,44 @@ static void vfio_ccw_cp_test_tic_at_end_of_memory(struct kunit *test)
 	struct cp_fixture *f = cp_fixture_new(test);
 	u64 last = FAKE_MEM_PAGES * PAGE_SIZE - 2 * sizeof(struct ccw1);
 	struct ccw1 prog[] = {
-		ccw(CCW_CMD_NOOP, CC, 0, 0),
-		ccw(CCW_CMD_TIC, 0, 0, G(0x100)),
+		ccw(0x31, CC, 5, G(0x2000)),		/* Search ID Equal */
+		ccw(CCW_CMD_TIC, 0, 0, G(last)),	/* back to it */
 	};
-	struct ccw1 tail = ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x2000));
 
 	fake_mem_ccws(f->mem, G(last), prog, ARRAY_SIZE(prog));
-	fake_mem_ccws(f->mem, G(0x100), &tail, 1);
 	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(last))), 0);
 	KUNIT_EXPECT_EQ(test, f->cp.segs[0].nr, 2);
 	KUNIT_EXPECT_EQ(test, host_ccw(f, 2)->cmd_code, 0);
+	KUNIT_EXPECT_EQ(test, f->cp.nr_segs, 1);
+}
+
+/*
+ * Linux's DASD error recovery: "DE (CC); LR (CC); TIC to the failed
+ * CCW", its parameter data right after the TIC.  The TIC leaves the
+ * segment, so what follows is data, not CCWs: it is neither read as a
+ * program nor translated, and the fence stands in its place.
+ */
+static void vfio_ccw_cp_test_tic_away_then_data(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = {
+		ccw(0x63, CC, 16, G(0x18)),		/* Define Extent */
+		ccw(0x47, CC, 16, G(0x28)),		/* Locate Record */
+		ccw(CCW_CMD_TIC, 0, 0, G(0x100)),
+		/* DE and LR parameters, which as CCWs would point nowhere */
+		ccw(0x80, IDA, 4096, 0x7ff00000),
+		ccw(0x80, IDA, 4096, 0x7ff00000),
+		ccw(0x01, 0, 4096, 0x7ff00000),
+	};
+	struct ccw1 failed = ccw(0x86, 0, 4096, G(0x3000));	/* Read MT */
+
+	fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+	fake_mem_ccws(f->mem, G(0x100), &failed, 1);
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
 	KUNIT_EXPECT_EQ(test, f->cp.nr_segs, 2);
+	KUNIT_EXPECT_EQ(test, f->cp.segs[0].nr, 3);
+	KUNIT_EXPECT_EQ(test, host_ccw(f, 3)->cmd_code, 0);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(host_ccw(f, 3)->cda), 0);
 }
 
 /* A TIC after a data-chained (not command-chained) CCW ends the segment. */
@@ -610,6 +637,7 @@ static struct kunit_case vfio_ccw_cp_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_cp_test_fence),
 	KUNIT_CASE(vfio_ccw_cp_test_cpa_outside),
 	KUNIT_CASE(vfio_ccw_cp_test_tic_at_end_of_memory),
+	KUNIT_CASE(vfio_ccw_cp_test_tic_away_then_data),
 	KUNIT_CASE(vfio_ccw_cp_test_tic_after_data_chain),
 	KUNIT_CASE(vfio_ccw_cp_test_max_segments),
 	KUNIT_CASE(vfio_ccw_cp_test_too_many_segments),
