@@ -427,7 +427,8 @@ static bool irb_ends_start(struct irb *irb)
 
 /*
  * Hand an IRB to the user, its CPA translated back to a guest address
- * (or 0: no IRB may show the guest a host address).
+ * (or 0) and the ESW's host addresses removed: no IRB may show the
+ * guest a host address.
  */
 static void fsm_deliver_irb(struct vfio_ccw_parent *parent,
 			    struct vfio_ccw_fsm_call *call, const struct irb *irb)
@@ -440,6 +441,17 @@ static void fsm_deliver_irb(struct vfio_ccw_parent *parent,
 		return;
 	out = *irb;
 	vfio_ccw_cp_update_scsw(parent->cp, &out.scsw);
+	/*
+	 * A format-0 ESW may also hold a failing-storage address (a host
+	 * page) and a secondary CCW address (a host CCW): not for the guest.
+	 */
+	if (!scsw_is_tm(&out.scsw) && out.scsw.cmd.eswf) {
+		out.esw.esw0.faddr[0] = 0;
+		out.esw.esw0.faddr[1] = 0;
+		out.esw.esw0.saddr = 0;
+		out.esw.esw0.erw.fsavf = 0;
+		out.esw.esw0.erw.scavf = 0;
+	}
 	memcpy(user->io_region.irb_area, &out, sizeof(out));
 	user->interrupts++;
 	call->signal_io = true;

@@ -646,6 +646,53 @@ static void vfio_ccw_fsm_io_test_halt_suspended(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
 }
 
+/*
+ * No IRB shows the guest a host address.  The status of a HSCH while
+ * idle carries the CPA of the program before (freed since), and a
+ * format-0 ESW may carry a failing-storage and a secondary CCW address.
+ */
+static void vfio_ccw_fsm_io_test_no_host_address(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct irb irb = {}, *delivered;
+	u32 host_cpa;
+
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	host_cpa = dma32_to_u32(f->parent.cp->orb.cmd.cpa) + 8;
+	irb.scsw.cmd.stctl = SCSW_STCTL_PRIM_STATUS | SCSW_STCTL_SEC_STATUS |
+			     SCSW_STCTL_STATUS_PEND;
+	irb.scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
+	irb.scsw.cmd.dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	irb.scsw.cmd.cpa = u32_to_dma32(host_cpa);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	KUNIT_ASSERT_EQ(test, f->parent.state, S(IDLE));
+
+	/* HSCH while idle: its status still names the old host CPA. */
+	memset(&irb, 0, sizeof(irb));
+	irb.scsw.cmd.fctl = SCSW_FCTL_HALT_FUNC;
+	irb.scsw.cmd.stctl = SCSW_STCTL_STATUS_PEND;
+	irb.scsw.cmd.cpa = u32_to_dma32(host_cpa);
+	irb.scsw.cmd.eswf = 1;
+	irb.esw.esw0.erw.fsavf = 1;
+	irb.esw.esw0.erw.scavf = 1;
+	irb.esw.esw0.faddr[0] = u32_to_dma32(0x1234000);
+	irb.esw.esw0.faddr[1] = u32_to_dma32(0x1234000);
+	irb.esw.esw0.saddr = u32_to_dma32(host_cpa - 8);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	delivered = (struct irb *)user->io_region.irb_area;
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->scsw.cmd.cpa), 0);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->esw.esw0.faddr[0]), 0);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->esw.esw0.faddr[1]), 0);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->esw.esw0.saddr), 0);
+	KUNIT_EXPECT_EQ(test, (u32)delivered->esw.esw0.erw.fsavf, 0);
+	KUNIT_EXPECT_EQ(test, (u32)delivered->esw.esw0.erw.scavf, 0);
+	/* What is not an address goes through. */
+	KUNIT_EXPECT_EQ(test, (u32)delivered->scsw.cmd.fctl, SCSW_FCTL_HALT_FUNC);
+}
+
 /* Closing while a program runs: it is released once quiesced. */
 static void vfio_ccw_fsm_io_test_close_busy(struct kunit *test)
 {
@@ -675,6 +722,7 @@ static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_fsm_io_test_pinned),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_interrupts),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_halt_suspended),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_no_host_address),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_close_busy),
 	{}
 };
