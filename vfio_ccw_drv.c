@@ -183,7 +183,8 @@ static int vfio_ccw_status_show(struct seq_file *m, void *unused)
 	mutex_lock(&parent->fsm_lock);
 	seq_printf(m, "state: %s\n", vfio_ccw_state_name(parent->state));
 	seq_printf(m, "open: %d\n", !!parent->user);
-	seq_printf(m, "pinned_pages: %lu\n", parent->cp ? parent->cp->pinned : 0);
+	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&parent->pinned_pages));
+	seq_printf(m, "program_pages: %lu\n", parent->cp ? parent->cp->pinned : 0);
 	seq_printf(m, "interrupts: %lu\n", parent->user ? parent->user->interrupts : 0);
 	mutex_unlock(&parent->fsm_lock);
 	spin_lock_irqsave(&parent->irbs.lock, flags);

@@ -36,9 +36,13 @@ static int vfio_ccw_mem_read(void *ctx, u64 iova, void *buf, size_t len)
 static int vfio_ccw_mem_pin(void *ctx, u64 iova, int npage, struct page **pages)
 {
 	struct vfio_ccw_private *private = ctx;
+	int ret;
 
-	return vfio_pin_pages(&private->vdev, iova, npage,
-			      IOMMU_READ | IOMMU_WRITE, pages);
+	ret = vfio_pin_pages(&private->vdev, iova, npage,
+			     IOMMU_READ | IOMMU_WRITE, pages);
+	if (ret > 0)
+		atomic_long_add(ret, &private->parent->pinned_pages);
+	return ret;
 }
 
 static void vfio_ccw_mem_unpin(void *ctx, u64 iova, int npage)
@@ -46,6 +50,7 @@ static void vfio_ccw_mem_unpin(void *ctx, u64 iova, int npage)
 	struct vfio_ccw_private *private = ctx;
 
 	vfio_unpin_pages(&private->vdev, iova, npage);
+	atomic_long_sub(npage, &private->parent->pinned_pages);
 }
 
 const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops = {

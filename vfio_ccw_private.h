@@ -9,6 +9,7 @@
 #ifndef _VFIO_CCW_PRIVATE_H_
 #define _VFIO_CCW_PRIVATE_H_
 
+#include <linux/atomic.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -209,6 +210,10 @@ struct vfio_ccw_irb_queue {
  * @mdev_type: the single type, vfio_ccw-io.
  * @mdev_type_list: the type list for mdev_register_parent(): @mdev_type.
  * @debugfs: vfio_ccw/<subchannel>/ in debugfs.
+ * @pinned_pages: guest pages pinned through VFIO and not unpinned yet,
+ *	by any program of any user: being translated, outstanding or
+ *	retired.  Atomic, no lock; shown in debugfs, where tests expect 0
+ *	whenever the device is idle.
  */
 struct vfio_ccw_parent {
 	struct subchannel *sch;
@@ -237,6 +242,7 @@ struct vfio_ccw_parent {
 	struct mdev_type mdev_type;
 	struct mdev_type *mdev_type_list;
 	struct dentry *debugfs;
+	atomic_long_t pinned_pages;
 };
 
 /**
