@@ -789,6 +789,9 @@ static void test_stop(int clear)
 		die("%s: function control 0x%x lacks the %s function", what, s.fctl, what);
 	if (!(s.stctl & SCSW_STCTL_PENDING))
 		die("%s: status control 0x%02x not pending", what, s.stctl);
+	/* A guest address of the loop (CCWs at +0..+32), or none. */
+	if (s.cpa && (s.cpa < addr(PROG) || s.cpa > addr(PROG) + 48))
+		die("%s: CPA 0x%08x is not in the program", what, s.cpa);
 	after_error_usable(what);
 	printf("%s: running program stopped (scsw %08x, cpa %08x, %llu interrupt%s), "
 	       "device usable\n", what, s.word0, s.cpa, (unsigned long long)n,
@@ -809,6 +812,10 @@ static void test_bench(unsigned int cyls)
 	unsigned int c, h, tracks = cyls * geo.heads;
 	double t0, tw, tr;
 	double mb = tracks * (double)RECS_PER_TRK * REC_LEN / 1e6;
+
+	if (base_cyl + cyls > geo.cyls)
+		die("bench: cylinders %u-%u beyond the volume's %u", base_cyl,
+		    base_cyl + cyls - 1, geo.cyls);
 
 	t0 = now();
 	for (c = base_cyl; c < base_cyl + cyls; c++)

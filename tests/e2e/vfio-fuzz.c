@@ -340,6 +340,7 @@ static void finish(int timeout_ms)
 				violation("no interrupt %s CSCH after a timeout (%s)",
 					  ret ? "after a refused" : "for the", errno_name(-ret));
 			fetch(&s);
+			check_cpa(&s);
 			return;
 		}
 		st.irqs += n;
