@@ -303,7 +303,7 @@ def run(args):
     with open(os.path.join(args.out, "qemu-cmd.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
 
-    results, ktap, dmesg, kmemleak, said, ckd = [], [], [], [], [], []
+    results, ktap, dmesg, kmemleak, said, ckd, ckd_sent = [], [], [], [], [], [], []
     section = None
     ended = False
     booted = False
@@ -394,6 +394,8 @@ def run(args):
                         console.write(f"[host] QMP {rest} -> {json.dumps(reply)}\n")
                     elif tag == "CKDCHECK":
                         ckd.append(rest.split())
+                    elif tag == "CKDSENT":
+                        ckd_sent.append(rest.split())
                     elif tag == "END":
                         ended = True
                         if hercules and not quit_sent:
@@ -412,6 +414,13 @@ def run(args):
         rows = check_images(image, [c for c in ckd if len(c) == 8])
         if any(len(c) != 8 for c in ckd):
             rows.append(["dasd.image.marker", "ours", "FAIL", "malformed @@CKDCHECK line"])
+        for sent in ckd_sent:
+            got = sum(1 for c in ckd if len(c) == 8 and c[1] == sent[0])
+            if len(sent) != 2 or not sent[1].isdigit() or got != int(sent[1]):
+                rows.append(["dasd.image.count", sent[0], "FAIL",
+                             f"guest sent {sent[1:]} image checks, host got {got}"])
+            else:
+                rows.append(["dasd.image.count", sent[0], "PASS", f"{got} image checks"])
         results += rows
         # 34 MB: kept only when a check failed, for the reader.
         if all(r[2] == "PASS" for r in rows):

@@ -45,6 +45,7 @@ eckd_row() {
 	echo "$out" | grep '^image ' | while read -r _ c h r n s; do
 		echo "@@CKDCHECK ${DEVNO#0.0.} $DRIVER $name $c $h $r $n $s"
 	done
+	CKD_SENT=$((CKD_SENT + $(echo "$out" | grep -c '^image ')))
 	if [ $rc -ne 0 ]; then
 		result "$name" FAIL "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
 		return 1
@@ -69,8 +70,12 @@ dasd_tests() {
 	eckd_row bench --group "$GRP" --uuid "$UUID" --cyls "$ECKD_BENCH_CYLS" bench
 }
 
+# The host counts the @@CKDCHECK lines it got against @@CKDSENT: a
+# lost line must not make a check vanish.
 dasd_once() {
+	CKD_SENT=0
 	with_mdev dasd_tests
+	echo "@@CKDSENT $DRIVER $CKD_SENT"
 }
 
 if [ -z "$SCH" ] || [ ! -d "$CSS/devices/$SCH" ]; then
