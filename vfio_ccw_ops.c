@@ -239,10 +239,19 @@ static ssize_t vfio_ccw_schib_region_read(struct vfio_ccw_private *private,
 
 	BUILD_BUG_ON(sizeof(schib) != sizeof(region.schib_area));
 	mutex_lock(&parent->fsm_lock);
-	if (parent->state == VFIO_CCW_STATE_NOT_OPER)
+	if (parent->state == VFIO_CCW_STATE_NOT_OPER) {
 		ret = -ENODEV;
-	else
+	} else {
 		ret = parent->ops->read_schib(parent, &schib);
+		/*
+		 * No host addresses for the user: the CPA in guest terms
+		 * (or 0), and neither our interruption parameter (the
+		 * subchannel's physical address) nor a measurement block.
+		 */
+		vfio_ccw_cp_update_scsw(parent->cp, &schib.scsw);
+		schib.pmcw.intparm = 0;
+		schib.mba = 0;
+	}
 	mutex_unlock(&parent->fsm_lock);
 	if (ret)
 		return ret;
