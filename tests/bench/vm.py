@@ -109,6 +109,14 @@ DASD_DEVNO = "0120"
 DASD_CYLS = 40
 
 
+def guest_cmdline(args, machine_words):
+    """The guest kernel's command line: the machine's words, the suites."""
+    # allnoconfig leaves KUNIT_DEFAULT_ENABLED off: enable it here.
+    words = [machine_words, "console=ttyS0 loglevel=5 kunit.enable=1",
+             f"vccw.suites={args.suites}"] + args.append
+    return " ".join(words)
+
+
 def hercules_setup(args):
     """Write the image, configuration, parm and rc files: (cmd, env)."""
     out = os.path.abspath(args.out)
@@ -122,10 +130,7 @@ def hercules_setup(args):
     # the kernel writes: the 3215 console loses nothing.
     # A panic stops the CPU (on_panic=stop) rather than re-IPL from the
     # reader: the runner sees the stop and ends Hercules.
-    cmdline = (f"conmode=3215 condev=0x0009 console=ttyS0 on_panic=stop loglevel=5 "
-               f"kunit.enable=1 vccw.suites={args.suites}")
-    if args.append:
-        cmdline += " " + " ".join(args.append)
+    cmdline = guest_cmdline(args, "conmode=3215 condev=0x0009 on_panic=stop")
     parm = os.path.join(out, "parm.txt")
     with open(parm, "w") as f:
         f.write(cmdline + "\n")
@@ -193,11 +198,7 @@ def qemu_cmd(args, qmp_path):
     cmd += ["-nographic", "-nodefaults", "-no-reboot", "-serial", "stdio",
             "-kernel", args.kernel, "-initrd", args.initrd,
             "-qmp", f"unix:{qmp_path},server=on,wait=off"]
-    # allnoconfig leaves KUNIT_DEFAULT_ENABLED off: enable it here.
-    cmdline = f"console=ttyS0 panic=-1 loglevel=5 kunit.enable=1 vccw.suites={args.suites}"
-    if args.append:
-        cmdline += " " + " ".join(args.append)
-    cmd += ["-append", cmdline]
+    cmd += ["-append", guest_cmdline(args, "panic=-1")]
     for i in range(NR_DEVICES):
         cmd += ["-blockdev",
                 f"driver=null-co,node-name=null{i},size=16777216,read-zeroes=on",

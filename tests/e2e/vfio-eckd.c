@@ -174,13 +174,11 @@ static size_t parm_alloc(struct prog *p, size_t len)
 	return off;
 }
 
-/* Define Extent over tracks [c0:h0, c1:h1]. */
-static void emit_de(struct prog *p, uint8_t mask, unsigned int c0, unsigned int h0,
+/* Define Extent data (16 bytes) over tracks [c0:h0, c1:h1]. */
+static void fill_de(uint8_t *de, uint8_t mask, unsigned int c0, unsigned int h0,
 		    unsigned int c1, unsigned int h1)
 {
-	size_t o = parm_alloc(p, 16);
-	uint8_t *de = ptr(o);
-
+	memset(de, 0, 16);
 	de[0] = mask;
 	de[1] = DE_ECKD_MODE;
 	put16(de + 2, REC_LEN);
@@ -188,16 +186,13 @@ static void emit_de(struct prog *p, uint8_t mask, unsigned int c0, unsigned int 
 	put16(de + 10, h0);
 	put16(de + 12, c1);
 	put16(de + 14, h1);
-	emit(p, ECKD_DEFINE_EXTENT, CCW_FLAG_CC, 16, addr(o));
 }
 
-/* Locate Record: op on count records from record r of track c:h. */
-static void emit_lr(struct prog *p, uint8_t op, unsigned int count, unsigned int c,
+/* Locate Record data (16 bytes): op on count records from c:h:r. */
+static void fill_lr(uint8_t *lr, uint8_t op, unsigned int count, unsigned int c,
 		    unsigned int h, unsigned int r)
 {
-	size_t o = parm_alloc(p, 16);
-	uint8_t *lr = ptr(o);
-
+	memset(lr, 0, 16);
 	lr[0] = op;		/* orientation 00: count */
 	lr[1] = 0x80;		/* transfer length factor valid */
 	lr[3] = count;
@@ -207,7 +202,50 @@ static void emit_lr(struct prog *p, uint8_t op, unsigned int count, unsigned int
 	put16(lr + 10, h);
 	lr[12] = r;
 	put16(lr + 14, REC_LEN);
+}
+
+static void emit_de(struct prog *p, uint8_t mask, unsigned int c0, unsigned int h0,
+		    unsigned int c1, unsigned int h1)
+{
+	size_t o = parm_alloc(p, 16);
+
+	fill_de(ptr(o), mask, c0, h0, c1, h1);
+	emit(p, ECKD_DEFINE_EXTENT, CCW_FLAG_CC, 16, addr(o));
+}
+
+static void emit_lr(struct prog *p, uint8_t op, unsigned int count, unsigned int c,
+		    unsigned int h, unsigned int r)
+{
+	size_t o = parm_alloc(p, 16);
+
+	fill_lr(ptr(o), op, count, c, h, r);
 	emit(p, ECKD_LOCATE_RECORD, CCW_FLAG_CC, 16, addr(o));
+}
+
+/* Seek (command chained) to track c:h. */
+static void emit_seek(struct prog *p, unsigned int c, unsigned int h)
+{
+	size_t o = parm_alloc(p, 6);
+
+	put16(ptr(o) + 2, c);
+	put16(ptr(o) + 4, h);
+	emit(p, ECKD_SEEK, CCW_FLAG_CC, 6, addr(o));
+}
+
+/*
+ * Search ID Equal for c:h:r and a TIC back to it: the channel loops
+ * until the search matches, whose status modifier skips the TIC.
+ */
+static void emit_search_loop(struct prog *p, unsigned int c, unsigned int h, unsigned int r)
+{
+	size_t o = parm_alloc(p, 5);
+	uint32_t search = addr(p->off);
+
+	put16(ptr(o), c);
+	put16(ptr(o) + 2, h);
+	ptr(o)[4] = r;
+	emit(p, ECKD_SEARCH_ID_EQ, CCW_FLAG_CC, 5, addr(o));
+	emit(p, CCW_CMD_TIC, 0, 0, search);
 }
 
 /* Track arithmetic: the n-th record after (c, h, r), 12 records a track. */
@@ -504,24 +542,8 @@ static void test_fmt0(void)
 	for (dir = 0; dir < 2; dir++) {
 		const char *what = dir ? "format-0 read" : "format-0 write";
 
-		memset(de, 0, 16);
-		de[0] = dir ? DE_INHIBIT_WRITES : DE_PERMIT_UPDATE;
-		de[1] = DE_ECKD_MODE;
-		put16(de + 2, REC_LEN);
-		put16(de + 8, c);
-		put16(de + 10, h);
-		put16(de + 12, c);
-		put16(de + 14, h);
-		memset(lr, 0, 16);
-		lr[0] = dir ? LR_READ_DATA : LR_WRITE_DATA;
-		lr[1] = 0x80;
-		lr[3] = 1;
-		put16(lr + 4, c);
-		put16(lr + 6, h);
-		put16(lr + 8, c);
-		put16(lr + 10, h);
-		lr[12] = r;
-		put16(lr + 14, REC_LEN);
+		fill_de(de, dir ? DE_INHIBIT_WRITES : DE_PERMIT_UPDATE, c, h, c, h);
+		fill_lr(lr, dir ? LR_READ_DATA : LR_WRITE_DATA, 1, c, h, r);
 		if (dir)
 			memset(mem + PAGE, 0, REC_LEN);
 		else
@@ -554,13 +576,10 @@ static void test_count(void)
 {
 	unsigned int c = base_cyl + 1, h = 4, i;
 	struct prog p;
-	uint8_t *seek, *b;
+	uint8_t *b;
 
 	prog_init(&p);
-	seek = ptr(parm_alloc(&p, 6));
-	put16(seek + 2, c);
-	put16(seek + 4, h);
-	emit(&p, ECKD_SEEK, CCW_FLAG_CC, 6, addr(PARM));
+	emit_seek(&p, c, h);
 	memset(ptr(DATA), 0xee, PAGE);
 	emit(&p, ECKD_READ_HA, CCW_FLAG_CC, 5, addr(DATA));
 	/* R0: its count and 8 bytes of data; then the counts of R1-R12. */
@@ -589,21 +608,13 @@ static void test_count(void)
 static void test_search(void)
 {
 	unsigned int c = base_cyl, h = 0, r = 9;
-	uint8_t want[REC_LEN], *seek, *id;
+	uint8_t want[REC_LEN];
 	struct prog p;
 
 	rw_records(1, c, h, r, 1, "search: write");
 	prog_init(&p);
-	seek = ptr(parm_alloc(&p, 6));
-	put16(seek + 2, c);
-	put16(seek + 4, h);
-	id = ptr(parm_alloc(&p, 5));
-	put16(id, c);
-	put16(id + 2, h);
-	id[4] = r;
-	emit(&p, ECKD_SEEK, CCW_FLAG_CC, 6, addr(PARM));
-	emit(&p, ECKD_SEARCH_ID_EQ, CCW_FLAG_CC, 5, addr(PARM + 8));
-	emit(&p, CCW_CMD_TIC, 0, 0, addr(PROG + 8));
+	emit_seek(&p, c, h);
+	emit_search_loop(&p, c, h, r);
 	memset(ptr(DATA), 0, REC_LEN);
 	emit(&p, ECKD_READ_DATA, 0, REC_LEN, addr(DATA));
 	run_ok(&p, ORB_DEFAULT, "search");
@@ -752,7 +763,6 @@ static void test_stop(int clear)
 {
 	unsigned int c = base_cyl, h = 0, r = 9;
 	const char *what = clear ? "clear" : "halt";
-	uint8_t *seek, *id;
 	struct scsw_info s;
 	struct ccw_io_region rg;
 	struct prog p;
@@ -761,18 +771,10 @@ static void test_stop(int clear)
 
 	rw_records(1, c, h, r, 1, "stop: setup");
 	prog_init(&p);
-	seek = ptr(parm_alloc(&p, 6));
-	put16(seek + 2, c);
-	put16(seek + 4, h);
-	id = ptr(parm_alloc(&p, 5));
-	put16(id, c);
-	put16(id + 2, h);
-	id[4] = r;
-	emit(&p, ECKD_SEEK, CCW_FLAG_CC, 6, addr(PARM));			/* 0 */
-	emit(&p, ECKD_SEARCH_ID_EQ, CCW_FLAG_CC, 5, addr(PARM + 8));		/* 8 */
-	emit(&p, CCW_CMD_TIC, 0, 0, addr(PROG + 8));				/* 16 */
-	emit(&p, ECKD_READ_DATA, CCW_FLAG_CC, REC_LEN, addr(DATA));		/* 24 */
-	emit(&p, CCW_CMD_TIC, 0, 0, addr(PROG + 8));				/* 32 */
+	emit_seek(&p, c, h);						/* 0 */
+	emit_search_loop(&p, c, h, r);					/* 8, 16 */
+	emit(&p, ECKD_READ_DATA, CCW_FLAG_CC, REC_LEN, addr(DATA));	/* 24 */
+	emit(&p, CCW_CMD_TIC, 0, 0, addr(PROG + 8));			/* 32 */
 	ccw_region_start(&rg, addr(PROG), ORB_DEFAULT);
 	ret = ccw_start(&io, &rg);
 	if (ret)
