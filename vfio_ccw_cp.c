@@ -9,8 +9,8 @@
  *    does not chain, or with a TIC - unless the TIC branches back into
  *    the segment and the CCW before it is command chained: a search
  *    loop, where a search that matches ends with status modifier and
- *    the channel skips the TIC and fetches the CCW after it.  A TIC's target that lies in no
- *    segment yet starts the next one.  At most VFIO_CCW_CP_MAX_SEGS
+ *    the channel skips the TIC and fetches the CCW after it.  A TIC's
+ *    target that lies in no segment yet starts the next one.  At most VFIO_CCW_CP_MAX_SEGS
  *    segments of VFIO_CCW_CP_MAX_CCWS CCWs each; format-0 CCWs are
  *    converted to format 1 as they are read.  Every segment is followed
  *    by a fence: a CCW with command code 0, which the channel refuses
