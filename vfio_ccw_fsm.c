@@ -31,10 +31,11 @@
  * @arg: event-specific input (the IRB for INTERRUPT).
  * @ret: what the dispatcher returns to its caller; 0 unless an action
  *	sets it.
- * @signal_io: an IRB was put into the user's I/O region: the dispatcher
- *	signals the I/O eventfd once the new state is published, so that
+ * @signal_io: an IRB was put into the user's I/O region: the I/O
+ *	eventfd is signalled once the new state is published and the
+ *	program the IRB ended is unpinned (vfio_ccw_fsm_unlock()), so that
  *	user space never sees the interrupt before the state allows the
- *	next start.
+ *	next start or while the program's pages are still pinned.
  * @cp_taken: IO_REQ only: the action installed the program passed as
  *	@arg; otherwise the dispatcher retires it.
  */
@@ -551,8 +552,8 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
  *	for INTERRUPT, NULL otherwise
  *
  * Runs the action of the cell [current state][@event], publishes the
- * state it returns, wakes waiters, and then signals the user's I/O
- * eventfd if the action delivered an IRB.
+ * state it returns and wakes waiters.  If the action delivered an IRB,
+ * the user's I/O eventfd is signalled by vfio_ccw_fsm_unlock().
  *
  * Context: process context; @parent->fsm_lock held.
  * Return: 0, or the errno the action chose (e.g. -EBUSY, -ENODEV).
@@ -578,9 +579,8 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 		WRITE_ONCE(parent->state, new);
 		wake_up_all(&parent->state_wq);
 	}
-	if (call.signal_io && parent->user &&
-	    parent->user->trigger[VFIO_CCW_IO_IRQ_INDEX])
-		eventfd_signal(parent->user->trigger[VFIO_CCW_IO_IRQ_INDEX]);
+	if (call.signal_io)
+		parent->io_signal = true;
 	pr_debug("%s + %s -> %s (%d)\n", vfio_ccw_state_name(old),
 		 vfio_ccw_event_name(event), vfio_ccw_state_name(new), call.ret);
 	return call.ret;
@@ -608,9 +608,28 @@ int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event);
 
+/* Signal the I/O eventfd if an IRB is waiting to be announced. */
+static void fsm_signal_io_locked(struct vfio_ccw_parent *parent)
+{
+	struct vfio_ccw_private *user = parent->user;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	if (!parent->io_signal)
+		return;
+	parent->io_signal = false;
+	if (user && user->trigger[VFIO_CCW_IO_IRQ_INDEX])
+		eventfd_signal(user->trigger[VFIO_CCW_IO_IRQ_INDEX]);
+}
+
 /**
  * vfio_ccw_fsm_unlock() - release the FSM mutex, then free retired programs
  * @parent: the subchannel
+ *
+ * Programs retired by the table are unpinned with the mutex released
+ * (VFIO takes it in dma_unmap with its own locks held); meanwhile
+ * @parent->unpinning counts this thread.  An IRB delivered under the
+ * mutex is announced on the I/O eventfd only after that, so that a user
+ * who unmaps its buffers on the interrupt finds none of them pinned.
  *
  * Context: process context; @parent->fsm_lock held on entry, released
  * on return.  May sleep (unpinning).
@@ -621,13 +640,26 @@ void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent)
 	LIST_HEAD(retired);
 
 	lockdep_assert_held(&parent->fsm_lock);
+	if (list_empty(&parent->retired)) {
+		fsm_signal_io_locked(parent);
+		mutex_unlock(&parent->fsm_lock);
+		return;
+	}
 	list_splice_init(&parent->retired, &retired);
+	atomic_inc(&parent->unpinning);
 	mutex_unlock(&parent->fsm_lock);
+
 	list_for_each_entry_safe(cp, next, &retired, retired) {
 		list_del(&cp->retired);
 		vfio_ccw_cp_free(cp);
 		kfree(cp);
 	}
+	if (atomic_dec_and_test(&parent->unpinning))
+		wake_up_all(&parent->state_wq);
+
+	mutex_lock(&parent->fsm_lock);
+	fsm_signal_io_locked(parent);
+	mutex_unlock(&parent->fsm_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_unlock);
 
@@ -708,6 +740,35 @@ int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start);
 
+/* Nobody pins or unpins for this subchannel outside the FSM mutex. */
+static bool fsm_pins_settled(struct vfio_ccw_parent *parent)
+{
+	return !READ_ONCE(parent->translating) && !atomic_read(&parent->unpinning);
+}
+
+/**
+ * vfio_ccw_fsm_wait_unpinned() - wait for unpinning outside the FSM mutex
+ * @parent: the subchannel
+ *
+ * For dma_unmap, which must not return while pages of the range are
+ * pinned.  A start being translated and programs retired by the table
+ * pin and unpin with the FSM mutex released; wait until neither runs.
+ *
+ * The wait is bounded (a second): the thread we wait for may need
+ * VFIO's iommu->lock, which a second, concurrent unmap can hold while it
+ * waits for the device_list_lock our caller holds.  VFIO retries the
+ * unmap while pages stay pinned, so a timeout costs a retry, not a
+ * deadlock.
+ *
+ * Context: process context, may sleep; FSM mutex not held.
+ * Return: true if nothing was pinning or unpinning when it returned.
+ */
+bool vfio_ccw_fsm_wait_unpinned(struct vfio_ccw_parent *parent)
+{
+	return wait_event_timeout(parent->state_wq, fsm_pins_settled(parent), HZ) > 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_wait_unpinned);
+
 /**
  * vfio_ccw_fsm_pinned() - does the subchannel hold pages of a range?
  * @parent: the subchannel
@@ -716,8 +777,9 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start);
  *
  * For dma_unmap, which VFIO calls with its IOMMU locks held.  A start
  * being translated may be pinning pages right now: its translation is
- * marked stale (it will unpin and answer -EAGAIN) and waited for, at
- * most a second, before the installed program is checked.
+ * marked stale (it will unpin and answer -EAGAIN); it and any retired
+ * program still being unpinned are waited for
+ * (vfio_ccw_fsm_wait_unpinned()) before the installed program is checked.
  *
  * Context: process context; takes the FSM mutex.
  * Return: true if the installed program pins a page of the range.
@@ -728,11 +790,10 @@ bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length)
 
 	mutex_lock(&parent->fsm_lock);
 	parent->unmap_seq++;
-	if (parent->translating) {
-		mutex_unlock(&parent->fsm_lock);
-		wait_event_timeout(parent->state_wq, !READ_ONCE(parent->translating), HZ);
-		mutex_lock(&parent->fsm_lock);
-	}
+	mutex_unlock(&parent->fsm_lock);
+	vfio_ccw_fsm_wait_unpinned(parent);
+
+	mutex_lock(&parent->fsm_lock);
 	pinned = parent->cp && vfio_ccw_cp_iova_pinned(parent->cp, iova, length);
 	vfio_ccw_fsm_unlock(parent);
 	return pinned;

@@ -115,6 +115,8 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 	/* The program must stop before its pages go: VFIO requires it. */
 	if (vfio_ccw_fsm_pinned(private->parent, iova, length))
 		vfio_ccw_reset(private);
+	/* The worker may have ended it meanwhile and be unpinning it. */
+	vfio_ccw_fsm_wait_unpinned(private->parent);
 }
 
 /* --- regions ----------------------------------------------------------------- */

@@ -180,8 +180,8 @@ struct vfio_ccw_irb_queue {
  * @sch: the subchannel.
  * @ops: subchannel operations (real hardware or a test fake).
  * @fsm_lock: owns @state, @user, @cp, @retired, @translating,
- *	@unmap_seq, @quiesce_retries and the user-visible state of @user
- *	(its regions and eventfds).  Never held while calling into VFIO's
+ *	@unmap_seq, @io_signal, @quiesce_retries and the user-visible state
+ *	of @user (its regions and eventfds).  Never held while calling into VFIO's
  *	IOMMU backends (pinning, unpinning, reading guest memory): VFIO
  *	calls dma_unmap, which takes it, with its own locks held.
  * @state: current state; written only by the dispatcher, under
@@ -195,6 +195,12 @@ struct vfio_ccw_irb_queue {
  *	IO_REQ (BUSY, and QUIESCING until the subchannel is quiet), else
  *	NULL.
  * @retired: programs taken off @cp, freed by vfio_ccw_fsm_unlock().
+ * @unpinning: threads unpinning retired programs outside @fsm_lock right
+ *	now; dma_unmap waits for it to drop to 0 (atomic, no lock).
+ * @io_signal: an IRB was put into the user's I/O region; the I/O eventfd
+ *	is signalled by vfio_ccw_fsm_unlock() once every retired program is
+ *	unpinned, so that a user who unmaps after the interrupt finds
+ *	nothing pinned.
  * @translating: a start is being translated, outside the mutex.
  * @unmap_seq: bumped by every dma_unmap; a translation that saw it
  *	change may hold pages of an unmapped range and is discarded.
@@ -227,6 +233,8 @@ struct vfio_ccw_parent {
 	void *mem_ctx;
 	struct vfio_ccw_cp *cp;
 	struct list_head retired;
+	atomic_t unpinning;
+	bool io_signal;
 	bool translating;
 	unsigned long unmap_seq;
 	int quiesce_retries;
@@ -280,6 +288,7 @@ int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb);
 int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *orb);
 void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent);
 bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length);
+bool vfio_ccw_fsm_wait_unpinned(struct vfio_ccw_parent *parent);
 
 /* vfio_ccw_crw.c */
 bool vfio_ccw_crw_push(struct vfio_ccw_crw_queue *q, const struct crw *crw);

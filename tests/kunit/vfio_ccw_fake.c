@@ -120,6 +120,8 @@ static void fake_unpin(void *ctx, u64 iova, int npage)
 	struct fake_mem *m = ctx;
 	int first = fake_page_index(iova), i;
 
+	if (m->on_unpin)
+		m->on_unpin(m->on_unpin_arg);
 	for (i = 0; i < npage; i++)
 		if (!WARN_ON(first < 0 || m->pins[first + i] <= 0))
 			m->pins[first + i]--;

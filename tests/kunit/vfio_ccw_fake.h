@@ -23,6 +23,9 @@
  *	@flip_val there: a guest changing its IDAL behind our back
  * @flip_val: see @flip_addr
  * @flip_reads: reads that covered @flip_addr
+ * @on_unpin: called by unpin() before it drops the pins, with
+ *	@on_unpin_arg: lets a test look at the driver from inside an unpin
+ * @on_unpin_arg: see @on_unpin
  */
 struct fake_mem {
 	struct page *pages[FAKE_MEM_PAGES];
@@ -32,6 +35,8 @@ struct fake_mem {
 	u64 flip_addr;
 	u64 flip_val;
 	int flip_reads;
+	void (*on_unpin)(void *arg);
+	void *on_unpin_arg;
 };
 
 struct fake_mem *fake_mem_new(struct kunit *test);

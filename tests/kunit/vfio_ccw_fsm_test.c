@@ -693,6 +693,68 @@ static void vfio_ccw_fsm_io_test_no_host_address(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)delivered->scsw.cmd.fctl, SCSW_FCTL_HALT_FUNC);
 }
 
+/**
+ * struct unpin_probe - what an unpin saw of the driver
+ * @f: the subchannel
+ * @unpins: unpin calls
+ * @under_mutex: unpins made with the FSM mutex held
+ * @signalled: unpins made after the I/O eventfd was signalled
+ * @uncounted: unpins made while dma_unmap would not have waited
+ */
+struct unpin_probe {
+	struct fake_sch *f;
+	int unpins, under_mutex, signalled, uncounted;
+};
+
+static void unpin_probe_hook(void *arg)
+{
+	struct unpin_probe *p = arg;
+
+	p->unpins++;
+	if (mutex_is_locked(&p->f->parent.fsm_lock))
+		p->under_mutex++;
+	if (!p->f->parent.io_signal)
+		p->signalled++;
+	if (!atomic_read(&p->f->parent.unpinning))
+		p->uncounted++;
+}
+
+/*
+ * The final interrupt's program is unpinned before the user hears of the
+ * interrupt, outside the mutex, and counted meanwhile so that dma_unmap
+ * waits for it: a user that unmaps its buffers on the interrupt must
+ * find nothing pinned (VFIO type1 BUG()s after ten unmap attempts with
+ * pages still pinned).
+ */
+static void vfio_ccw_fsm_io_test_signal_after_unpin(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct unpin_probe probe = { .f = f };
+	struct irb irb = {};
+
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	mem->on_unpin = unpin_probe_hook;
+	mem->on_unpin_arg = &probe;
+	irb.scsw.cmd.stctl = SCSW_STCTL_PRIM_STATUS | SCSW_STCTL_SEC_STATUS |
+			     SCSW_STCTL_STATUS_PEND;
+	irb.scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
+	irb.scsw.cmd.dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, probe.unpins, 1);
+	KUNIT_EXPECT_EQ(test, probe.under_mutex, 0);
+	KUNIT_EXPECT_EQ(test, probe.signalled, 0);
+	KUNIT_EXPECT_EQ(test, probe.uncounted, 0);
+	/* announced afterwards, and nothing is left for dma_unmap */
+	KUNIT_EXPECT_FALSE(test, f->parent.io_signal);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->parent.unpinning), 0);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_wait_unpinned(&f->parent));
+}
+
 /* Closing while a program runs: it is released once quiesced. */
 static void vfio_ccw_fsm_io_test_close_busy(struct kunit *test)
 {
@@ -721,6 +783,7 @@ static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_fsm_io_test_translating),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_pinned),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_interrupts),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_signal_after_unpin),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_halt_suspended),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_no_host_address),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_close_busy),

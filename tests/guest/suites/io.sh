@@ -7,7 +7,8 @@
 # not stop the others, and the mdev, binding and module are always undone.
 SUITE=io
 SCH=0.0.0000
-IO_TESTS="chain tic ida ida_fmt1 ida_2k pagecross readfeat writefeat tm unmapped badlen twowriters"
+IO_TESTS="chain tic ida ida_fmt1 ida_2k pagecross readfeat writefeat tm unmapped badlen twowriters
+	unmap_on_irq"
 # A hung program must not hang the suite.
 IO_TIMEOUT=60
 
