@@ -19,18 +19,32 @@ bb=$VFIO_CCW_CACHE/busybox/bin/busybox
 [ -x "$bb" ] || die "s390x busybox missing; run tests/bench/fetch-source.sh"
 
 # Our modules, built in a copy of the sources so that ./vfio_ccw.ko (the
-# "test" build of `make`) is left alone.
+# "test" build of `make`) is left alone.  Kbuild goes by time stamps,
+# and a source copied from another checkout (a branch switch, a second
+# work tree) may be older than the object built before: when the
+# sources' hash differs from the last build's, build from clean.
 modsrc=$VFIO_CCW_CACHE/modbuild/$flavour
 mkdir -p "$modsrc"
 rsync -a --delete --include='*/' --include='*.c' --include='*.h' \
 	--include='Makefile' --include='Kbuild' --include='Kconfig' --exclude='*' \
 	--exclude='/tests/e2e/' --exclude='/.git/' \
 	"$REPO_DIR/" "$modsrc/"
+src_hash=$(cd "$modsrc" && find . -type f \( -name '*.[ch]' -o -name Makefile -o -name Kconfig \) \
+	! -name '*.mod.c' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
+if [ "$(cat "$modsrc/.src-hash" 2>/dev/null)" != "$src_hash" ]; then
+	make -s -C "$kb" M="$modsrc" VFIO_CCW_KUNIT=m clean >&2
+fi
 log "building vfio_ccw.ko and vfio_ccw_kunit.ko for '$flavour'"
 make -s -C "$kb" M="$modsrc" VFIO_CCW_KUNIT=m modules >&2
+echo "$src_hash" >"$modsrc/.src-hash"
 
-# Test programs, static, against this kernel's uAPI headers.
-e2e=$VFIO_CCW_CACHE/e2e/$flavour
+# Test programs, static, against this kernel's uAPI headers; the build
+# directory is named by a hash of their sources, for the same reason.
+e2e_hash=$(cat "$REPO_DIR"/tests/e2e/Makefile "$REPO_DIR"/tests/e2e/*.[ch] | sha256sum | cut -c1-12)
+e2e=$VFIO_CCW_CACHE/e2e/$flavour-$e2e_hash
+for old in "$VFIO_CCW_CACHE/e2e/$flavour" "$VFIO_CCW_CACHE/e2e/$flavour"-*; do
+	[ -d "$old" ] && [ "$old" != "$e2e" ] && rm -rf "$old"
+done
 make -s -C "$REPO_DIR/tests/e2e" O="$e2e" UAPI="$kb/hdr-install/include" >&2
 
 root=$(mktemp -d)
