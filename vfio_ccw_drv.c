@@ -29,6 +29,9 @@
 static struct workqueue_struct *vfio_ccw_wq;
 static struct dentry *vfio_ccw_debugfs_root;
 
+struct vfio_ccw_totals vfio_ccw_totals;
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_totals);
+
 /* --- IRB queue: IRQ context in, worker out ---------------------------- */
 
 /**
@@ -194,6 +197,14 @@ static int vfio_ccw_status_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vfio_ccw_status);
+
+static int vfio_ccw_totals_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&vfio_ccw_totals.pinned_pages));
+	seq_printf(m, "programs: %ld\n", atomic_long_read(&vfio_ccw_totals.programs));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vfio_ccw_totals);
 
 /* --- css driver callbacks --------------------------------------------- */
 
@@ -367,6 +378,8 @@ static int __init vfio_ccw_init(void)
 	if (!vfio_ccw_wq)
 		return -ENOMEM;
 	vfio_ccw_debugfs_root = debugfs_create_dir("vfio_ccw", NULL);
+	debugfs_create_file("totals", 0444, vfio_ccw_debugfs_root, NULL,
+			    &vfio_ccw_totals_fops);
 
 	ret = mdev_register_driver(&vfio_ccw_mdev_driver);
 	if (ret)

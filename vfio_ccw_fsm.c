@@ -608,6 +608,24 @@ int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event);
 
+/* A channel program to translate into, counted in vfio_ccw_totals. */
+static struct vfio_ccw_cp *fsm_cp_alloc(void)
+{
+	struct vfio_ccw_cp *cp = kmalloc(sizeof(*cp), GFP_KERNEL);
+
+	if (cp)
+		atomic_long_inc(&vfio_ccw_totals.programs);
+	return cp;
+}
+
+/* Unpin and free a program; it may be inactive or partly built. */
+static void fsm_cp_release(struct vfio_ccw_cp *cp)
+{
+	vfio_ccw_cp_free(cp);
+	kfree(cp);
+	atomic_long_dec(&vfio_ccw_totals.programs);
+}
+
 /* Signal the I/O eventfd if an IRB is waiting to be announced. */
 static void fsm_signal_io_locked(struct vfio_ccw_parent *parent)
 {
@@ -651,8 +669,7 @@ void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent)
 
 	list_for_each_entry_safe(cp, next, &retired, retired) {
 		list_del(&cp->retired);
-		vfio_ccw_cp_free(cp);
-		kfree(cp);
+		fsm_cp_release(cp);
 	}
 	if (atomic_dec_and_test(&parent->unpinning))
 		wake_up_all(&parent->state_wq);
@@ -700,7 +717,7 @@ int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *o
 	WRITE_ONCE(parent->translating, true);
 	mutex_unlock(&parent->fsm_lock);
 
-	cp = kmalloc(sizeof(*cp), GFP_KERNEL);
+	cp = fsm_cp_alloc();
 	ret = cp ? vfio_ccw_cp_build(cp, orb, mem, mem_ctx) : -ENOMEM;
 
 	mutex_lock(&parent->fsm_lock);
@@ -714,7 +731,8 @@ int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *o
 	WRITE_ONCE(parent->translating, false);
 	wake_up_all(&parent->state_wq);
 	if (ret) {
-		kfree(cp);
+		if (cp)
+			fsm_cp_release(cp);
 		return ret;
 	}
 	return vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, cp);

@@ -40,8 +40,10 @@ static int vfio_ccw_mem_pin(void *ctx, u64 iova, int npage, struct page **pages)
 
 	ret = vfio_pin_pages(&private->vdev, iova, npage,
 			     IOMMU_READ | IOMMU_WRITE, pages);
-	if (ret > 0)
+	if (ret > 0) {
 		atomic_long_add(ret, &private->parent->pinned_pages);
+		atomic_long_add(ret, &vfio_ccw_totals.pinned_pages);
+	}
 	return ret;
 }
 
@@ -51,6 +53,7 @@ static void vfio_ccw_mem_unpin(void *ctx, u64 iova, int npage)
 
 	vfio_unpin_pages(&private->vdev, iova, npage);
 	atomic_long_sub(npage, &private->parent->pinned_pages);
+	atomic_long_sub(npage, &vfio_ccw_totals.pinned_pages);
 }
 
 const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops = {

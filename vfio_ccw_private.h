@@ -276,6 +276,22 @@ struct vfio_ccw_private {
 	unsigned long interrupts;
 };
 
+/**
+ * struct vfio_ccw_totals - module-wide resource counts, for leak tests
+ * @pinned_pages: guest pages pinned through VFIO and not unpinned yet
+ * @programs: channel programs allocated and not freed yet
+ *
+ * Atomics, no lock.  Unlike the per-subchannel counts they outlive every
+ * subchannel, so a test can check them after a device went away; they
+ * are shown in debugfs, vfio_ccw/totals.
+ */
+struct vfio_ccw_totals {
+	atomic_long_t pinned_pages;
+	atomic_long_t programs;
+};
+
+extern struct vfio_ccw_totals vfio_ccw_totals;
+
 /* vfio_ccw_fsm.c */
 int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
 		       enum vfio_ccw_event event, void *arg);

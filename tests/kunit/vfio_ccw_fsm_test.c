@@ -733,9 +733,11 @@ static void vfio_ccw_fsm_io_test_signal_after_unpin(struct kunit *test)
 	union orb orb;
 	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
 	struct unpin_probe probe = { .f = f };
+	long programs = atomic_long_read(&vfio_ccw_totals.programs);
 	struct irb irb = {};
 
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&vfio_ccw_totals.programs), programs + 1);
 	mem->on_unpin = unpin_probe_hook;
 	mem->on_unpin_arg = &probe;
 	irb.scsw.cmd.stctl = SCSW_STCTL_PRIM_STATUS | SCSW_STCTL_SEC_STATUS |
@@ -752,6 +754,7 @@ static void vfio_ccw_fsm_io_test_signal_after_unpin(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, f->parent.io_signal);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->parent.unpinning), 0);
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&vfio_ccw_totals.programs), programs);
 	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_wait_unpinned(&f->parent));
 }
 
