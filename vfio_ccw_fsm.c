@@ -203,21 +203,39 @@ static enum vfio_ccw_state fsm_schib_changed(struct vfio_ccw_parent *parent,
 	return parent->state;
 }
 
+/* cc 3 on an instruction: the path or the whole device? */
+static enum vfio_ccw_state fsm_cc3(struct vfio_ccw_parent *parent,
+				   struct vfio_ccw_fsm_call *call)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	call->ret = -ENODEV;
+	if (parent->ops->update_schib(parent) == -ENODEV)
+		return fsm_not_oper(parent, call);
+	return parent->state;
+}
+
 /*
- * A path changed while a program runs: when the path it uses went away
- * the program cannot finish normally; cancel, halt or clear it (one
- * step; the guest sees the resulting status and may retry).
+ * A path changed while a program runs.  When the path it uses went away
+ * the program cannot finish normally: halt it.  The halt's status ends
+ * the start (fsm_irq_busy()) and tells the guest, which may retry on the
+ * paths left; when no path is left for the halt, clear it.  Not cancel:
+ * XSCH ends a program without any status, and the guest would wait for
+ * an interrupt that never comes while the program's pages stay pinned.
  */
 static enum vfio_ccw_state fsm_schib_changed_busy(struct vfio_ccw_parent *parent,
 						  struct vfio_ccw_fsm_call *call)
 {
-	int iretry = 255;
-
 	lockdep_assert_held(&parent->fsm_lock);
 	if (parent->ops->update_schib(parent) == -ENODEV)
 		return fsm_not_oper(parent, call);
-	if (parent->ops->path_lost(parent))
-		parent->ops->cancel_halt_clear(parent, &iretry);
+	if (!parent->ops->path_lost(parent))
+		return VFIO_CCW_STATE_BUSY;
+	/* cc 1 and 2: status pending, or a halt/clear under way: it ends. */
+	if (parent->ops->halt(parent) != 3)
+		return VFIO_CCW_STATE_BUSY;
+	/* No path left to halt on: clear needs none and always ends it. */
+	if (parent->ops->clear(parent) == 3)
+		return fsm_cc3(parent, call);
 	return VFIO_CCW_STATE_BUSY;
 }
 
@@ -352,17 +370,6 @@ static enum vfio_ccw_state fsm_io_request(struct vfio_ccw_parent *parent,
 }
 
 /* --- HALT and CLEAR: the guest's async commands --------------------------- */
-
-/* cc 3 on an instruction: the path or the whole device? */
-static enum vfio_ccw_state fsm_cc3(struct vfio_ccw_parent *parent,
-				   struct vfio_ccw_fsm_call *call)
-{
-	lockdep_assert_held(&parent->fsm_lock);
-	call->ret = -ENODEV;
-	if (parent->ops->update_schib(parent) == -ENODEV)
-		return fsm_not_oper(parent, call);
-	return parent->state;
-}
 
 /*
  * HSCH, idle or with a start outstanding.  The state stays: the halt's

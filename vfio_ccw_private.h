@@ -91,7 +91,7 @@ struct vfio_ccw_parent;
  * @clear: CLEAR SUBCHANNEL; returns the condition code.
  * @read_schib: re-read the SCHIB into @schib; -ENODEV when gone.
  * @path_lost: after update_schib(): true if the path the outstanding
- *	function uses is no longer available.
+ *	function uses is no longer available, or no path is left at all.
  *
  * The real implementation (vfio_ccw_sch.c) takes the subchannel lock
  * around each call into the common I/O layer; the KUnit tests replace it

@@ -136,8 +136,13 @@ static bool vfio_ccw_sch_path_lost(struct vfio_ccw_parent *parent)
 
 	lockdep_assert_held(&parent->fsm_lock);
 	spin_lock_irq(&sch->lock);
-	/* lpum: the path last used by the running function */
-	lost = sch->schib.pmcw.lpum && !(sch->schib.pmcw.lpum & sch->lpm);
+	/*
+	 * lpum: the path last used by the running function; it is 0 while
+	 * a program is suspended.  With no usable path left at all the
+	 * program cannot go on either.
+	 */
+	lost = !sch->lpm ||
+	       (sch->schib.pmcw.lpum && !(sch->schib.pmcw.lpum & sch->lpm));
 	spin_unlock_irq(&sch->lock);
 	return lost;
 }

@@ -25,7 +25,9 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
  * @start_cc: condition code start() answers
  * @starts: calls of start()
  * @halt_cc: condition code halt() answers
+ * @halts: calls of halt()
  * @clear_cc: condition code clear() answers
+ * @clears: calls of clear()
  * @path_lost: what path_lost() answers
  * @enables: calls of enable()
  * @disables: calls of disable()
@@ -42,7 +44,9 @@ struct fake_sch {
 	int start_cc;
 	int starts;
 	int halt_cc;
+	int halts;
 	int clear_cc;
+	int clears;
 	bool path_lost;
 	int enables;
 	int disables;
@@ -101,12 +105,14 @@ static int fake_start(struct vfio_ccw_parent *parent, union orb *orb)
 static int fake_halt(struct vfio_ccw_parent *parent)
 {
 	lockdep_assert_held(&parent->fsm_lock);
+	to_fake(parent)->halts++;
 	return to_fake(parent)->halt_cc;
 }
 
 static int fake_clear(struct vfio_ccw_parent *parent)
 {
 	lockdep_assert_held(&parent->fsm_lock);
+	to_fake(parent)->clears++;
 	return to_fake(parent)->clear_cc;
 }
 
@@ -168,6 +174,8 @@ static struct fake_sch *fake_sch_new(struct kunit *test,
  * @clear_cc: fake clear() condition code
  * @path_lost: fake path_lost() answer
  * @chc_calls: expected cancel_halt_clear() calls
+ * @halts: expected halt() calls
+ * @clears: expected clear() calls
  * @to: expected state after
  * @ret: expected return of the dispatcher
  * @enables: expected enable() calls
@@ -182,6 +190,7 @@ struct fsm_cell_case {
 	int halt_cc, clear_cc;
 	bool path_lost;
 	int chc_calls;
+	int halts, clears;
 	enum vfio_ccw_state to;
 	int ret;
 	int enables, disables;
@@ -263,24 +272,26 @@ static const struct fsm_cell_case fsm_cell_cases[] = {
 	{ "NOT_OPER+CLEAR refused", S(NOT_OPER), E(CLEAR), .to = S(NOT_OPER), .ret = -ENODEV },
 	{ "STANDBY+HALT not open", S(STANDBY), E(HALT), .to = S(STANDBY), .ret = -EBADF },
 	{ "STANDBY+CLEAR not open", S(STANDBY), E(CLEAR), .to = S(STANDBY), .ret = -EBADF },
-	{ "IDLE+HALT cc 0", S(IDLE), E(HALT), .to = S(IDLE), .user_after = true },
-	{ "IDLE+HALT cc 1", S(IDLE), E(HALT), .halt_cc = 1, .to = S(IDLE), .ret = -EBUSY,
-	  .user_after = true },
-	{ "IDLE+HALT cc 2", S(IDLE), E(HALT), .halt_cc = 2, .to = S(IDLE), .ret = -EBUSY,
-	  .user_after = true },
-	{ "IDLE+HALT cc 3 path", S(IDLE), E(HALT), .halt_cc = 3, .to = S(IDLE), .ret = -ENODEV,
-	  .user_after = true },
+	{ "IDLE+HALT cc 0", S(IDLE), E(HALT), .halts = 1, .to = S(IDLE), .user_after = true },
+	{ "IDLE+HALT cc 1", S(IDLE), E(HALT), .halt_cc = 1, .halts = 1, .to = S(IDLE),
+	  .ret = -EBUSY, .user_after = true },
+	{ "IDLE+HALT cc 2", S(IDLE), E(HALT), .halt_cc = 2, .halts = 1, .to = S(IDLE),
+	  .ret = -EBUSY, .user_after = true },
+	{ "IDLE+HALT cc 3 path", S(IDLE), E(HALT), .halt_cc = 3, .halts = 1, .to = S(IDLE),
+	  .ret = -ENODEV, .user_after = true },
 	{ "IDLE+HALT cc 3 gone", S(IDLE), E(HALT), .halt_cc = 3, .schib_ret = -ENODEV,
-	  .to = S(NOT_OPER), .ret = -ENODEV, .disables = 1, .user_after = true },
-	{ "IDLE+CLEAR cc 0", S(IDLE), E(CLEAR), .to = S(IDLE), .user_after = true },
-	{ "IDLE+CLEAR cc 3", S(IDLE), E(CLEAR), .clear_cc = 3, .to = S(IDLE), .ret = -ENODEV,
+	  .halts = 1, .to = S(NOT_OPER), .ret = -ENODEV, .disables = 1, .user_after = true },
+	{ "IDLE+CLEAR cc 0", S(IDLE), E(CLEAR), .clears = 1, .to = S(IDLE), .user_after = true },
+	{ "IDLE+CLEAR cc 3", S(IDLE), E(CLEAR), .clear_cc = 3, .clears = 1, .to = S(IDLE),
+	  .ret = -ENODEV, .user_after = true },
+	{ "BUSY+HALT keeps the program", S(BUSY), E(HALT), .halts = 1, .to = S(BUSY),
 	  .user_after = true },
-	{ "BUSY+HALT keeps the program", S(BUSY), E(HALT), .to = S(BUSY), .user_after = true },
-	{ "BUSY+HALT cc 2", S(BUSY), E(HALT), .halt_cc = 2, .to = S(BUSY), .ret = -EBUSY,
+	{ "BUSY+HALT cc 2", S(BUSY), E(HALT), .halt_cc = 2, .halts = 1, .to = S(BUSY),
+	  .ret = -EBUSY, .user_after = true },
+	{ "BUSY+CLEAR keeps the program", S(BUSY), E(CLEAR), .clears = 1, .to = S(BUSY),
 	  .user_after = true },
-	{ "BUSY+CLEAR keeps the program", S(BUSY), E(CLEAR), .to = S(BUSY), .user_after = true },
 	{ "BUSY+CLEAR cc 3 gone", S(BUSY), E(CLEAR), .clear_cc = 3, .schib_ret = -ENODEV,
-	  .to = S(NOT_OPER), .ret = -ENODEV, .disables = 1, .user_after = true },
+	  .clears = 1, .to = S(NOT_OPER), .ret = -ENODEV, .disables = 1, .user_after = true },
 	{ "QUIESCING+HALT refused", S(QUIESCING), E(HALT), .to = S(QUIESCING), .ret = -EBUSY,
 	  .user_after = true },
 	{ "QUIESCING+CLEAR refused", S(QUIESCING), E(CLEAR), .to = S(QUIESCING), .ret = -EBUSY,
@@ -288,8 +299,17 @@ static const struct fsm_cell_case fsm_cell_cases[] = {
 	/* path events while a program runs */
 	{ "BUSY+SCHIB_CHANGED path kept", S(BUSY), E(SCHIB_CHANGED), .to = S(BUSY),
 	  .user_after = true },
+	/* a lost path halts the program: its status ends it, for the guest to see */
 	{ "BUSY+SCHIB_CHANGED path lost", S(BUSY), E(SCHIB_CHANGED), .path_lost = true,
-	  .chc_ret = -EBUSY, .chc_calls = 1, .to = S(BUSY), .user_after = true },
+	  .halts = 1, .to = S(BUSY), .user_after = true },
+	{ "BUSY+SCHIB_CHANGED path lost, halt pending", S(BUSY), E(SCHIB_CHANGED),
+	  .path_lost = true, .halt_cc = 2, .halts = 1, .to = S(BUSY), .user_after = true },
+	{ "BUSY+SCHIB_CHANGED path lost, none to halt on", S(BUSY), E(SCHIB_CHANGED),
+	  .path_lost = true, .halt_cc = 3, .halts = 1, .clears = 1, .to = S(BUSY),
+	  .user_after = true },
+	{ "BUSY+SCHIB_CHANGED path lost, clear cc 3", S(BUSY), E(SCHIB_CHANGED),
+	  .path_lost = true, .halt_cc = 3, .clear_cc = 3, .halts = 1, .clears = 1,
+	  .to = S(BUSY), .ret = -ENODEV, .user_after = true },
 };
 
 static void fsm_cell_case_desc(const struct fsm_cell_case *c, char *desc)
@@ -324,6 +344,8 @@ static void vfio_ccw_fsm_test_cell(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->disables, c->disables);
 	KUNIT_EXPECT_EQ(test, !!f->parent.user, c->user_after);
 	KUNIT_EXPECT_EQ(test, f->chc_calls, c->chc_calls);
+	KUNIT_EXPECT_EQ(test, f->halts, c->halts);
+	KUNIT_EXPECT_EQ(test, f->clears, c->clears);
 }
 
 /* Cells with a suite of their own below (they need guest memory). */
