@@ -215,6 +215,9 @@ struct vfio_ccw_irb_queue {
  * @mdev_parent: mdev core's view of this subchannel.
  * @mdev_type: the single type, vfio_ccw-io.
  * @mdev_type_list: the type list for mdev_register_parent(): @mdev_type.
+ * @mdevs: mdevs of this subchannel, 0 or 1; counted by our mdev probe and
+ *	remove rather than by the mdev core, whose count of available
+ *	instances (6.12) is not given back when creating fails early.
  * @debugfs: vfio_ccw/<subchannel>/ in debugfs.
  * @pinned_pages: guest pages pinned through VFIO and not unpinned yet,
  *	by any program of any user: being translated, outstanding or
@@ -249,6 +252,7 @@ struct vfio_ccw_parent {
 	struct mdev_parent mdev_parent;
 	struct mdev_type mdev_type;
 	struct mdev_type *mdev_type_list;
+	atomic_t mdevs;
 	struct dentry *debugfs;
 	atomic_long_t pinned_pages;
 };
