@@ -4,8 +4,11 @@
 
     report.py kunit-rows KUNIT_JSON OUT.tsv   KUnit JSON (kunit.py parse
                                              --json) -> result rows
-    report.py summary ROWS.tsv...            print the report, exit 1 if
-                                             any of ours failed
+    report.py summary ROWS.tsv... [X/excerpt.txt...]
+                                             print the report (and the
+                                             console excerpts of failed
+                                             boots), exit 1 if any of
+                                             ours failed
     report.py bench-table SAID.txt...        the benchmark table, ours
                                              beside upstream's, from the
                                              guest's @@SAY lines
@@ -45,6 +48,10 @@ def kunit_rows(json_path, out_path):
 
 def summary(paths):
     ours, peer, order = {}, {}, []
+    # Console excerpts of failed boots (vm.py excerpt.txt): printed after
+    # the table, where the end of a CI log shows them.
+    excerpts = [p for p in paths if p.endswith("excerpt.txt")]
+    paths = [p for p in paths if not p.endswith("excerpt.txt")]
     for p in paths:
         with open(p) as f:
             for line in f:
@@ -76,6 +83,9 @@ def summary(paths):
             pcounts[pr[0] if pr[0] in pcounts else "FAIL"] += 1
             if pr[0] == "FAIL" and pr[1]:
                 print(f"     {'':{width}}  peer: {pr[1]}")
+    for p in excerpts:
+        with open(p, errors="replace") as f:
+            print(f.read().rstrip("\n"))
     print(f"peer (upstream vfio_ccw.ko, same boot): {pcounts['PASS']} passed, "
           f"{pcounts['FAIL']} failed, {pcounts['SKIP']} skipped")
     total = counts["PASS"] + counts["FAIL"]
