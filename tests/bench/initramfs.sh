@@ -40,7 +40,7 @@ echo "$src_hash" >"$modsrc/.src-hash"
 
 # Test programs, static, against this kernel's uAPI headers; the build
 # directory is named by a hash of their sources, for the same reason.
-e2e_hash=$(cat "$REPO_DIR"/tests/e2e/Makefile "$REPO_DIR"/tests/e2e/*.[ch] | sha256sum | cut -c1-12)
+e2e_hash=$(cat "$REPO_DIR"/tests/e2e/Makefile "$REPO_DIR"/tests/e2e/*.[ch] "$REPO_DIR"/tests/e2e/*.def | sha256sum | cut -c1-12)
 e2e=$VFIO_CCW_CACHE/e2e/$flavour-$e2e_hash
 for old in "$VFIO_CCW_CACHE/e2e/$flavour" "$VFIO_CCW_CACHE/e2e/$flavour"-*; do
 	[ -d "$old" ] && [ "$old" != "$e2e" ] && rm -rf "$old"

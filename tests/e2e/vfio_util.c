@@ -34,7 +34,7 @@ int vfio_open_container(struct vfio_dev *d, const char *group, const char *uuid)
 	char path[64];
 
 	memset(d, 0, sizeof(*d));
-	d->iommufd = -1;
+	d->iommufd = d->group = d->fd = -1;
 	d->container = open("/dev/vfio/vfio", O_RDWR);
 	if (d->container < 0)
 		return -errno;
@@ -64,8 +64,7 @@ int vfio_open_cdev(struct vfio_dev *d, const char *cdev)
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
 
 	memset(d, 0, sizeof(*d));
-	d->container = -1;
-	d->group = -1;
+	d->container = d->group = d->fd = -1;
 	d->iommufd = open("/dev/iommu", O_RDWR);
 	if (d->iommufd < 0)
 		return -errno;
@@ -115,11 +114,11 @@ void vfio_close(struct vfio_dev *d)
 {
 	if (d->fd >= 0)
 		close(d->fd);
-	if (d->group > 0)
+	if (d->group >= 0)
 		close(d->group);
-	if (d->container > 0)
+	if (d->container >= 0)
 		close(d->container);
-	if (d->iommufd > 0)
+	if (d->iommufd >= 0)
 		close(d->iommufd);
 	d->fd = d->group = d->container = d->iommufd = -1;
 }
