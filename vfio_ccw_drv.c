@@ -25,6 +25,8 @@
 #include "cio.h"
 #include "ioasm.h"
 #include "vfio_ccw_private.h"
+#define CREATE_TRACE_POINTS
+#include "vfio_ccw_tracing.h"
 
 static struct workqueue_struct *vfio_ccw_wq;
 static struct dentry *vfio_ccw_debugfs_root;
@@ -219,7 +221,7 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 		return;
 	/* Keep the cached SCSW current: cio_cancel_halt_clear() reads it. */
 	sch->schib.scsw = irb->scsw;
-	vfio_ccw_irb_push(&parent->irbs, irb);
+	trace_vfio_ccw_irq(sch->schid, &irb->scsw, vfio_ccw_irb_push(&parent->irbs, irb));
 	vfio_ccw_queue_event_work(parent);
 }
 
@@ -343,6 +345,7 @@ static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
 	default:
 		return 0;
 	}
+	trace_vfio_ccw_path(sch->schid, link->chpid.id, event, mask);
 	vfio_ccw_path_event_push(&parent->path_events, link->chpid.id, event);
 	/* The table decides what a changed path means for running I/O. */
 	set_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &parent->pending);

@@ -25,6 +25,7 @@
 #include <kunit/visibility.h>
 
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_tracing.h"
 
 /**
  * struct vfio_ccw_fsm_call - one dispatch of an event
@@ -460,6 +461,7 @@ static void fsm_deliver_irb(struct vfio_ccw_parent *parent,
 		out.esw.esw0.erw.fsavf = 0;
 		out.esw.esw0.erw.scavf = 0;
 	}
+	trace_vfio_ccw_irb(vfio_ccw_schid(parent), &out.scsw);
 	memcpy(user->io_region.irb_area, &out, sizeof(out));
 	user->interrupts++;
 	call->signal_io = true;
@@ -588,8 +590,7 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 	}
 	if (call.signal_io)
 		parent->io_signal = true;
-	pr_debug("%s + %s -> %s (%d)\n", vfio_ccw_state_name(old),
-		 vfio_ccw_event_name(event), vfio_ccw_state_name(new), call.ret);
+	trace_vfio_ccw_fsm(vfio_ccw_schid(parent), old, event, new, call.ret);
 	return call.ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
@@ -738,8 +739,21 @@ int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *o
 	WRITE_ONCE(parent->translating, false);
 	wake_up_all(&parent->state_wq);
 	if (ret) {
+		trace_vfio_ccw_start(vfio_ccw_schid(parent), dma32_to_u32(orb->cmd.cpa),
+				     0, 0, 0, ret);
 		if (cp)
 			fsm_cp_release(cp);
+		return ret;
+	}
+	if (trace_vfio_ccw_start_enabled()) {
+		int segs = cp->nr_segs, ccws = 0, s;
+		unsigned long pinned = cp->pinned;
+
+		for (s = 0; s < segs; s++)
+			ccws += cp->segs[s].nr;
+		ret = vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, cp);
+		trace_vfio_ccw_start(vfio_ccw_schid(parent), dma32_to_u32(orb->cmd.cpa),
+				     segs, ccws, pinned, ret);
 		return ret;
 	}
 	return vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, cp);

@@ -18,6 +18,7 @@
 #include <linux/vfio.h>
 
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_tracing.h"
 
 static struct vfio_ccw_private *to_private(struct vfio_device *vdev)
 {
@@ -114,9 +115,12 @@ static int vfio_ccw_reset(struct vfio_ccw_private *private)
 static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
 	struct vfio_ccw_private *private = to_private(vdev);
+	bool pinned;
 
 	/* The program must stop before its pages go: VFIO requires it. */
-	if (vfio_ccw_fsm_pinned(private->parent, iova, length))
+	pinned = vfio_ccw_fsm_pinned(private->parent, iova, length);
+	trace_vfio_ccw_unmap(vfio_ccw_schid(private->parent), iova, length, pinned);
+	if (pinned)
 		vfio_ccw_reset(private);
 	/* The worker may have ended it meanwhile and be unpinning it. */
 	vfio_ccw_fsm_wait_unpinned(private->parent);

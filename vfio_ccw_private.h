@@ -296,6 +296,14 @@ struct vfio_ccw_totals {
 
 extern struct vfio_ccw_totals vfio_ccw_totals;
 
+/* The subchannel id for tracepoints; a KUnit parent has none (0.0.0000). */
+static inline struct subchannel_id vfio_ccw_schid(const struct vfio_ccw_parent *parent)
+{
+	struct subchannel_id none = {};
+
+	return parent->sch ? parent->sch->schid : none;
+}
+
 /* vfio_ccw_fsm.c */
 int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
 		       enum vfio_ccw_event event, void *arg);
