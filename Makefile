@@ -22,6 +22,9 @@ ifneq ($(KERNELRELEASE),)
 vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o \
 	      vfio_ccw_cp.o vfio_ccw_crw.o
 
+# define_trace.h includes "./vfio_ccw_tracing.h" relative to the include path.
+CFLAGS_vfio_ccw_drv.o := -I$(src)
+
 ifneq ($(KBUILD_EXTMOD),)
 obj-m += vfio_ccw.o
 ccflags-y += -I$(srctree)/drivers/s390/cio
@@ -52,10 +55,13 @@ endif
 KMAKE = $(MAKE) -C $(KDIR) M=$(PWD)
 
 .PHONY: all modules kunit clean demo bench fuzz check static sparse checkpatch \
-	kerneldoc w1 setup kdir-check
+	kerneldoc w1 setup kdir-check install modules_install intree
 
 all: modules
 
+# The build needs a configured tree (.config), the common I/O layer's
+# private headers (drivers/s390/cio/*.h: a source tree, not a headers
+# package) and a kernel with VFIO and the mdev core.
 kdir-check:
 	@if [ -z "$(KDIR)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
 		if [ -n "$(KDIR_FROM_BENCH)" ]; then \
@@ -65,6 +71,16 @@ kdir-check:
 		fi; \
 		exit 1; \
 	fi
+	@src=$$(sed -n 's/^include \(.*\)\/Makefile$$/\1/p' $(KDIR)/Makefile | head -n 1); \
+	src=$${src:-$(KDIR)}; \
+	if [ ! -f "$$src/drivers/s390/cio/css.h" ]; then \
+		echo "$(KDIR): no drivers/s390/cio/css.h; vfio_ccw needs the configured source tree of the kernel, not its headers package." >&2; \
+		exit 1; \
+	fi
+	@for c in CONFIG_CCW CONFIG_VFIO CONFIG_VFIO_MDEV; do \
+		grep -qE "^$$c=(y|m)" $(KDIR)/.config || \
+			{ echo "$(KDIR): $$c is not set; vfio_ccw needs it (an s390 kernel with VFIO and VFIO_MDEV)." >&2; exit 1; }; \
+	done
 
 modules: kdir-check
 	$(KMAKE) modules
@@ -72,6 +88,17 @@ modules: kdir-check
 # Driver plus the KUnit module (tests/kunit/vfio_ccw_kunit.ko).
 kunit: kdir-check
 	$(KMAKE) VFIO_CCW_KUNIT=m modules
+
+# Into /lib/modules/<release>/updates (modprobe prefers it to the
+# in-tree vfio_ccw.ko), under INSTALL_MOD_PATH if given; runs depmod.
+install modules_install: kdir-check
+	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
+
+# Drop the driver into a kernel source tree as drivers/s390/cio/vfio_ccw
+# (Kconfig entry, Makefile lines and all): make intree KSRC=<tree>.
+intree:
+	@[ -n "$(KSRC)" ] || { echo "usage: make intree KSRC=<kernel source tree>" >&2; exit 1; }
+	$(PWD)/install-in-tree.sh $(KSRC)
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
