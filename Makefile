@@ -10,14 +10,21 @@
 #   make fuzz          a long fuzzing run (VFIO_CCW_FUZZ_REQUESTS, _SEED)
 #   make static        sparse, checkpatch, kernel-doc, W=1
 #   make setup         install packages, fetch and build the test kernels
+#   make install       into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
+#   make intree KSRC=  replace upstream's vfio_ccw in a kernel source tree
 #
 # KDIR defaults to the cached "test" bench kernel (tests/bench/); on a
 # real s390 host point it at the configured source tree of the running
 # kernel (the driver needs drivers/s390/cio/*.h, which no headers
 # package ships).
 
-ifneq ($(KERNELRELEASE),)
-# --- kbuild part: in-tree under drivers/s390/cio/ or out of tree (M=) ---
+# Kbuild reads this file for "make -C KDIR M=$PWD" with KBUILD_EXTMOD
+# set.  (Not KERNELRELEASE: DKMS puts that on the command line of the
+# user-facing part too.)  In a kernel tree the driver is built by
+# drivers/s390/cio/Makefile instead: see install-in-tree.sh, which
+# copies the object list from here.
+ifneq ($(KBUILD_EXTMOD),)
+# --- kbuild part ---------------------------------------------------------
 
 vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o \
 	      vfio_ccw_cp.o vfio_ccw_crw.o
@@ -25,14 +32,10 @@ vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o \
 # define_trace.h includes "./vfio_ccw_tracing.h" relative to the include path.
 CFLAGS_vfio_ccw_drv.o := -I$(src)
 
-ifneq ($(KBUILD_EXTMOD),)
 obj-m += vfio_ccw.o
 ccflags-y += -I$(srctree)/drivers/s390/cio
 # The KUnit suites, only when asked for (make kunit).
 obj-$(VFIO_CCW_KUNIT) += tests/kunit/
-else
-obj-$(CONFIG_VFIO_CCW) += vfio_ccw.o
-endif
 
 else
 # --- user-facing part ----------------------------------------------------
@@ -91,7 +94,7 @@ kunit: kdir-check
 
 # Into /lib/modules/<release>/updates (modprobe prefers it to the
 # in-tree vfio_ccw.ko), under INSTALL_MOD_PATH if given; runs depmod.
-install modules_install: kdir-check
+install modules_install: modules
 	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
 
 # Drop the driver into a kernel source tree as drivers/s390/cio/vfio_ccw
