@@ -26,7 +26,7 @@ FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
 # faults (tests/guest/suites/faults.sh, four devices, three of which
 # are unplugged).  "dasd" boots the test kernel under Hercules with a
 # 3390 DASD (tests/guest/suites/dasd.sh).
-SUITES_TEST=${VFIO_CCW_SUITES_TEST:-lifecycle,kunit,io,async,stress,errno}
+SUITES_TEST=${VFIO_CCW_SUITES_TEST:-lifecycle,kunit,io,async,stress,errno,trace}
 SUITES_SANITIZE=${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit,io,async,errno,fuzz}
 FUZZ=${VFIO_CCW_FUZZ_CHECK:-20000}
 OURS="--append vccw.drivers=ours"
@@ -74,6 +74,11 @@ for t in sparse checkpatch kerneldoc w1; do
 		row "static.$t" FAIL "$(grep -m1 -E 'warning|error|ERROR|WARNING|CHECK' "$out/static-$t.log" | cut -c1-150)"
 	fi
 done
+
+# --- packaging, on the host: install, DKMS, in tree, the newest kernel -----
+log "packaging: make install, DKMS, in-tree build, newest kernel"
+"$BENCH_DIR/packaging.sh" "$out/packaging" >>"$out/host.tsv" ||
+	row pkg.run FAIL "packaging.sh failed (see $out/packaging)"
 
 # --- the guest suites, one boot each ----------------------------------------
 kunit_py=$(ksrc_dir)/tools/testing/kunit/kunit.py

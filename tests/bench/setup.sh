@@ -10,7 +10,7 @@ set -euo pipefail
 
 # cross compiler; qemu-system-s390x; sparse; kernel build; initramfs,
 # headers and depmod; vm.py, kunit.py and checkpatch; dpkg-deb; the
-# DASD bench (hercules, dasdinit)
+# DASD bench (hercules, dasdinit); the packaging tests (dkms)
 PACKAGES=(
 	gcc-s390x-linux-gnu libc6-dev-s390x-cross
 	qemu-system-misc
@@ -20,6 +20,7 @@ PACKAGES=(
 	python3 perl
 	dpkg-dev
 	hercules
+	dkms
 )
 
 missing=()
