@@ -51,6 +51,7 @@ flavour_fragments() {
 	case "$1" in
 	test) echo "$REPO_DIR/tests/kconfig/test.config" ;;
 	sanitize) echo "$REPO_DIR/tests/kconfig/test.config $REPO_DIR/tests/kconfig/sanitize.config" ;;
+	inner) echo "$REPO_DIR/tests/kconfig/inner.config" ;;
 	*) return 1 ;;
 	esac
 }
