@@ -11,8 +11,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-flavour=${1:?usage: initramfs.sh FLAVOUR OUT.gz}
-out=${2:?usage: initramfs.sh FLAVOUR OUT.gz}
+flavour=${1:?usage: initramfs.sh FLAVOUR OUT.gz [--nested]}
+out=${2:?usage: initramfs.sh FLAVOUR OUT.gz [--nested]}
+nested=0
+[ "${3:-}" = --nested ] && nested=1
 kb=$("$BENCH_DIR/kdir.sh" "$flavour") || die "kernel '$flavour' not built"
 kver=$(cat "$kb/include/config/kernel.release")
 bb=$VFIO_CCW_CACHE/busybox/bin/busybox
@@ -59,5 +61,24 @@ cp "$modsrc/vfio_ccw.ko" "$modsrc/tests/kunit/vfio_ccw_kunit.ko" "$root/tests/mo
 cp -a "$kb/mod-install/lib/modules/$kver" "$root/lib/modules/"
 rm -f "$root/lib/modules/$kver/build" "$root/lib/modules/$kver/source"
 find "$e2e" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/tests/bin/" \;
+# --nested: QEMU and mdevctl (tests/bench/nested-root.sh) and, under
+# /nested, the inner guest's kernel and initramfs.
+if [ "$nested" = 1 ]; then
+	nroot=$("$BENCH_DIR/nested-root.sh") || die "nested user space missing"
+	ikb=$("$BENCH_DIR/kdir.sh" inner) || die "kernel 'inner' not built (setup.sh inner)"
+	cp -a "$nroot"/. "$root/"
+	rm -f "$root/.complete"
+	# mdevctl refuses to run without its callout and notifier directories
+	mkdir -p "$root/nested" "$root/etc/mdevctl.d/scripts.d/callouts" \
+		"$root/etc/mdevctl.d/scripts.d/notifiers"
+	cp "$ikb/arch/s390/boot/bzImage" "$root/nested/bzImage"
+	inner=$(mktemp -d)
+	mkdir -p "$inner/bin"
+	cp "$bb" "$inner/bin/busybox"
+	cp "$REPO_DIR/tests/guest/inner-init" "$inner/init"
+	chmod +x "$inner/init"
+	(cd "$inner" && find . | cpio -o -H newc --quiet | gzip -1) >"$root/nested/initrd.gz"
+	rm -rf "$inner"
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
 log "initramfs for '$flavour': $(du -h "$out" | cut -f1)"
