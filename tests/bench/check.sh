@@ -25,10 +25,15 @@ FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
 # (tests/guest/suites/fuzz.sh, 20000 requests by default) and inject
 # faults (tests/guest/suites/faults.sh, four devices, three of which
 # are unplugged).  "dasd" boots the test kernel under Hercules with a
-# 3390 DASD (tests/guest/suites/dasd.sh).
+# 3390 DASD (tests/guest/suites/dasd.sh).  The "nested" boots run
+# Debian's s390x QEMU and mdevctl in the guest against each driver
+# (tests/guest/suites/nested.sh, Documentation/clients.rst).
 SUITES_TEST=${VFIO_CCW_SUITES_TEST:-lifecycle,kunit,io,async,stress,errno,trace}
 SUITES_SANITIZE=${VFIO_CCW_SUITES_SANITIZE:-lifecycle,kunit,io,async,errno,fuzz}
 FUZZ=${VFIO_CCW_FUZZ_CHECK:-20000}
+# QEMU, mdevctl and an inner guest in the guest (initramfs.sh --nested):
+# -cpu qemu, one CPU, 3 GiB, as tests/guest/suites/nested.sh needs.
+NESTED="--cpu qemu --smp 1 --mem 3072"
 OURS="--append vccw.drivers=ours"
 PEER="--append vccw.drivers=peer --log-driver peer"
 BOOTS=(
@@ -42,11 +47,16 @@ BOOTS=(
 	"sanitize-peer|sanitize|${SUITES_SANITIZE/kunit,/}|$PEER --append vccw.fuzz_requests=$FUZZ|2400"
 	"faults-ours|sanitize|faults|$OURS --devices 4|900"
 	"faults-peer|sanitize|faults|$PEER --devices 4|900"
+	"nested-ours|test|nested|$OURS $NESTED|1200"
+	"nested-peer|test|nested|$PEER $NESTED|1200"
 )
 
 start=$SECONDS
+# The nested boots also need the inner guest's kernel.
+setup_flavours=$FLAVOURS
+case " $FLAVOURS " in *" test "*) setup_flavours="$FLAVOURS inner" ;; esac
 # shellcheck disable=SC2086
-"$BENCH_DIR/setup.sh" $FLAVOURS || die "set-up failed"
+"$BENCH_DIR/setup.sh" $setup_flavours || die "set-up failed"
 
 out=$REPO_DIR/tests/out/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
@@ -88,7 +98,10 @@ for boot in "${BOOTS[@]}"; do
 	kb=$("$BENCH_DIR/kdir.sh" "$f") || die "kernel '$f' missing after set-up"
 	vm=$out/vm-$name
 	mkdir -p "$vm"
-	if ! "$BENCH_DIR/initramfs.sh" "$f" "$vm/initrd.gz" 2>"$vm/initramfs.log"; then
+	irx=
+	case ",$suites," in *,nested,*) irx=--nested ;; esac
+	# shellcheck disable=SC2086
+	if ! "$BENCH_DIR/initramfs.sh" "$f" "$vm/initrd.gz" $irx 2>"$vm/initramfs.log"; then
 		row "vm.$name.initramfs" FAIL "$(tail -n1 "$vm/initramfs.log")"
 		continue
 	fi
