@@ -22,6 +22,9 @@
  *   badlen      region accesses past its end or of the wrong size: EINVAL
  *   twowriters  two threads starting I/O on one fd at once
  *   unmap_on_irq  unmap the memory on every interrupt, map it again
+ *   remap       unmap the memory between programs and map other memory at
+ *               the same IOVA: the next program's data must land in the
+ *               new memory, not in pages a driver kept pinned before
  *
  * Every sub-test first takes a reference SENSE ID and compares later
  * sense-id data byte for byte with it.  On success the last line printed
@@ -34,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "ccw_io.h"
@@ -693,6 +697,58 @@ static void test_unmap_on_irq(void)
 	       "SENSE ID ok\n", UNMAP_LOOPS);
 }
 
+/*
+ * A driver may keep pages pinned from one program to the next (ours
+ * does, in its pin cache); an unmap must end that for the range.  Each
+ * round moves the guest memory: unmap, copy it to fresh memory, map that
+ * at the same IOVA, run SENSE ID into a page of it.  The answer must be
+ * in the new memory, and the old memory must stay as it was left.
+ */
+#define REMAP_LOOPS 20
+
+static void test_remap(void)
+{
+	uint8_t *old, *fresh;
+	struct scsw_info s;
+	int i, ret;
+
+	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, SENSE_ID_LEN, addr(BUF + 0x40));
+	for (i = 0; i < REMAP_LOOPS; i++) {
+		ccw_fill(&io, BUF, 0x200);
+		run_ok(PROG, ORB_DEFAULT, &s, "remap: before the move");
+		expect_sense_id_at(BUF + 0x40, "remap: before the move");
+
+		fresh = mmap(NULL, io.size, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (fresh == MAP_FAILED)
+			die("remap: mmap: %s", strerror(errno));
+		ret = vfio_unmap(io.dev, io.iova, io.size);
+		if (ret)
+			die("remap %d: unmap: %s", i, errno_name(-ret));
+		memcpy(fresh, io.mem, io.size);
+		old = io.mem;
+		io.mem = fresh;
+		ret = vfio_map(io.dev, io.mem, io.iova, io.size);
+		if (ret)
+			die("remap %d: map the new memory: %s", i, errno_name(-ret));
+		/* both copies of the buffer get the pattern */
+		memset(old + BUF, CCW_PATTERN, 0x200);
+		ccw_fill(&io, BUF, 0x200);
+
+		run_ok(PROG, ORB_DEFAULT, &s, "remap: after the move");
+		ccw_expect_done(&s, addr(PROG + 8), 0, "remap: after the move");
+		expect_sense_id_at(BUF + 0x40, "remap: the new memory");
+		for (size_t k = 0; k < 0x200; k++)
+			if (old[BUF + k] != CCW_PATTERN)
+				die("remap %d: the device wrote byte 0x%zx of the memory unmapped "
+				    "before the program", i, k);
+		munmap(old, io.size);
+	}
+	still_usable("remap");
+	printf("remap: %d moves of the guest memory, each program's data in the memory "
+	       "mapped at its start; SENSE ID ok\n", REMAP_LOOPS);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -710,6 +766,7 @@ static const struct {
 	{ "badlen", test_badlen },
 	{ "twowriters", test_twowriters },
 	{ "unmap_on_irq", test_unmap_on_irq },
+	{ "remap", test_remap },
 };
 
 int main(int argc, char **argv)

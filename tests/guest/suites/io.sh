@@ -8,7 +8,7 @@
 SUITE=io
 SCH=0.0.0000
 IO_TESTS="chain tic ida ida_fmt1 ida_2k pagecross readfeat writefeat tm unmapped badlen twowriters
-	unmap_on_irq"
+	unmap_on_irq remap"
 # A hung program must not hang the suite.
 IO_TIMEOUT=60
 
