@@ -20,7 +20,8 @@ FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
 # their names, so the report still shows upstream's verdict beside
 # ours.  "bench" runs both drivers in one boot, on one CPU with -icount,
 # where guest time counts instructions: its figures repeat from run to
-# run.  The unmap suite gets a boot per driver (see
+# run; "scale" too, with 32 devices (throughput of 8 at once, memory per
+# mdev).  The unmap suite gets a boot per driver (see
 # tests/guest/suites/unmap.sh).  The sanitize boots also fuzz
 # (tests/guest/suites/fuzz.sh, 20000 requests by default) and inject
 # faults (tests/guest/suites/faults.sh, four devices, three of which
@@ -41,7 +42,8 @@ BOOTS=(
 	"test-peer|test|${SUITES_TEST/kunit,/}|$PEER|900"
 	"unmap-ours|test|unmap|$OURS|300"
 	"unmap-peer|test|unmap|$PEER|300"
-	"bench|test|${VFIO_CCW_SUITES_BENCH:-bench}|--icount|900"
+	"bench|test|${VFIO_CCW_SUITES_BENCH:-bench}|--icount|2400"
+	"scale|test|scale|--devices 32|1200"
 	"dasd|test|dasd|--machine hercules|900"
 	"sanitize|sanitize|$SUITES_SANITIZE|$OURS --append vccw.fuzz_requests=$FUZZ|2400"
 	"sanitize-peer|sanitize|${SUITES_SANITIZE/kunit,/}|$PEER --append vccw.fuzz_requests=$FUZZ|2400"
@@ -131,6 +133,8 @@ for boot in "${BOOTS[@]}"; do
 done
 
 log "all done in $((SECONDS - start)) s; logs in $out"
-# Figures of the bench and dasd boots (make bench runs bigger ones).
+# Figures of the bench, scale and dasd boots (make bench runs a bigger
+# DASD one and draws the plot).
+python3 "$BENCH_DIR/perf.py" table "$out"/vm-bench/said.txt "$out"/vm-scale/said.txt
 python3 "$BENCH_DIR/report.py" bench-table "$out"/vm-bench/said.txt "$out"/vm-dasd/said.txt
 python3 "$BENCH_DIR/report.py" summary "${rows[@]}"

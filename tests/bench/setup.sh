@@ -10,7 +10,8 @@ set -euo pipefail
 
 # cross compiler; qemu-system-s390x; sparse; kernel build; initramfs,
 # headers and depmod; vm.py, kunit.py and checkpatch; dpkg-deb; the
-# DASD bench (hercules, dasdinit); the packaging tests (dkms)
+# DASD bench (hercules, dasdinit); the packaging tests (dkms); the
+# benchmark plot (gnuplot)
 PACKAGES=(
 	gcc-s390x-linux-gnu libc6-dev-s390x-cross
 	qemu-system-misc
@@ -21,6 +22,7 @@ PACKAGES=(
 	dpkg-dev
 	hercules
 	dkms
+	gnuplot-nox
 )
 
 missing=()
