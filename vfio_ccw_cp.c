@@ -53,16 +53,27 @@ struct cp_run {
 	int npage;
 };
 
+/* Blocks of a CCW whose IDAL and runs need no allocation of their own. */
+#define CP_INLINE_BLOCKS	2
+
 /**
  * struct cp_ccw - host resources of one translated CCW
  * @idal: host IDAL the CCW addresses (31-bit memory), or NULL
  * @runs: pinned runs, @nr_runs of them
  * @nr_runs: entries of @runs holding pins
+ * @idal_inline: @idal of a CCW of up to CP_INLINE_BLOCKS blocks (the
+ *	array of cp_ccw is in 31-bit memory)
+ * @runs_inline: @runs of such a CCW
+ *
+ * Most CCWs move data within one block or across one block boundary:
+ * those cost a start no allocation of their own.
  */
 struct cp_ccw {
 	dma64_t *idal;
 	struct cp_run *runs;
 	int nr_runs;
+	dma64_t idal_inline[CP_INLINE_BLOCKS];
+	struct cp_run runs_inline[CP_INLINE_BLOCKS];
 };
 
 /* --- small helpers ------------------------------------------------------ */
@@ -400,10 +411,15 @@ static int cp_translate_data(struct vfio_ccw_cp *cp, struct ccw1 *ccw,
 	if (nr < 0)
 		return nr;
 
-	res->idal = kcalloc(nr, sizeof(*res->idal), GFP_KERNEL | GFP_DMA);
-	res->runs = kcalloc(nr, sizeof(*res->runs), GFP_KERNEL);
-	if (!res->idal || !res->runs)
-		return -ENOMEM;
+	if (nr <= CP_INLINE_BLOCKS) {
+		res->idal = res->idal_inline;
+		res->runs = res->runs_inline;
+	} else {
+		res->idal = kcalloc(nr, sizeof(*res->idal), GFP_KERNEL | GFP_DMA);
+		res->runs = kcalloc(nr, sizeof(*res->runs), GFP_KERNEL);
+		if (!res->idal || !res->runs)
+			return -ENOMEM;
+	}
 
 	ret = cp_pin_blocks(cp, res, blocks, nr);
 	if (ret)
@@ -436,7 +452,8 @@ static int cp_translate(struct vfio_ccw_cp *cp)
 	for (s = 0; s < cp->nr_segs; s++) {
 		struct vfio_ccw_cp_seg *seg = &cp->segs[s];
 
-		seg->res = kcalloc(seg->nr, sizeof(*seg->res), GFP_KERNEL);
+		/* 31-bit: the inline IDALs are in it */
+		seg->res = kcalloc(seg->nr, sizeof(*seg->res), GFP_KERNEL | GFP_DMA);
 		if (!seg->res)
 			return -ENOMEM;
 		for (i = 0; i < seg->nr; i++) {
@@ -466,8 +483,10 @@ void vfio_ccw_cp_free(struct vfio_ccw_cp *cp)
 
 		for (i = 0; seg->res && i < seg->nr; i++) {
 			cp_unpin_ccw(cp, &seg->res[i]);
-			kfree(seg->res[i].idal);
-			kfree(seg->res[i].runs);
+			if (seg->res[i].idal != seg->res[i].idal_inline)
+				kfree(seg->res[i].idal);
+			if (seg->res[i].runs != seg->res[i].runs_inline)
+				kfree(seg->res[i].runs);
 		}
 		kfree(seg->res);
 		kfree(seg->ccw);
