@@ -27,7 +27,7 @@ ifneq ($(KBUILD_EXTMOD),)
 # --- kbuild part ---------------------------------------------------------
 
 vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o \
-	      vfio_ccw_cp.o vfio_ccw_crw.o
+	      vfio_ccw_cp.o vfio_ccw_crw.o vfio_ccw_pin.o
 
 # define_trace.h includes "./vfio_ccw_tracing.h" relative to the include path.
 CFLAGS_vfio_ccw_drv.o := -I$(src)

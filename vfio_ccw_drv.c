@@ -190,6 +190,8 @@ static int vfio_ccw_status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "open: %d\n", !!parent->user);
 	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&parent->pinned_pages));
 	seq_printf(m, "program_pages: %lu\n", parent->cp ? parent->cp->pinned : 0);
+	seq_printf(m, "cached_pages: %lu\n",
+		   parent->user ? READ_ONCE(parent->user->pins.nr) : 0);
 	seq_printf(m, "interrupts: %lu\n", parent->user ? parent->user->interrupts : 0);
 	mutex_unlock(&parent->fsm_lock);
 	spin_lock_irqsave(&parent->irbs.lock, flags);
@@ -203,6 +205,7 @@ DEFINE_SHOW_ATTRIBUTE(vfio_ccw_status);
 static int vfio_ccw_totals_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&vfio_ccw_totals.pinned_pages));
+	seq_printf(m, "cached_pages: %ld\n", atomic_long_read(&vfio_ccw_totals.cached_pages));
 	seq_printf(m, "programs: %ld\n", atomic_long_read(&vfio_ccw_totals.programs));
 	return 0;
 }

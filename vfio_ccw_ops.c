@@ -34,13 +34,51 @@ static int vfio_ccw_mem_read(void *ctx, u64 iova, void *buf, size_t len)
 	return vfio_dma_rw(&private->vdev, iova, buf, len, false);
 }
 
-static int vfio_ccw_mem_pin(void *ctx, u64 iova, int npage, struct page **pages)
+/* What the pin cache pins through: VFIO, counted in vfio_ccw_totals. */
+static int vfio_ccw_vfio_pin(void *ctx, u64 iova, int npage, struct page **pages)
 {
 	struct vfio_ccw_private *private = ctx;
 	int ret;
 
 	ret = vfio_pin_pages(&private->vdev, iova, npage,
 			     IOMMU_READ | IOMMU_WRITE, pages);
+	if (ret > 0)
+		atomic_long_add(ret, &vfio_ccw_totals.cached_pages);
+	return ret;
+}
+
+static void vfio_ccw_vfio_unpin(void *ctx, u64 iova, int npage)
+{
+	struct vfio_ccw_private *private = ctx;
+
+	vfio_unpin_pages(&private->vdev, iova, npage);
+	atomic_long_sub(npage, &vfio_ccw_totals.cached_pages);
+}
+
+static const struct vfio_ccw_pin_backend vfio_ccw_vfio_pin_backend = {
+	.pin = vfio_ccw_vfio_pin,
+	.unpin = vfio_ccw_vfio_unpin,
+};
+
+static bool pin_cache = true;
+module_param(pin_cache, bool, 0644);
+MODULE_PARM_DESC(pin_cache,
+		 "keep guest pages pinned between the channel programs of devices bound through iommufd (default: on; read at bind)");
+
+/*
+ * Programs pin through the device's pin cache when it is on (bound
+ * through iommufd: see vfio_ccw_pin.h), else through VFIO directly.
+ */
+static int vfio_ccw_mem_pin(void *ctx, u64 iova, int npage, struct page **pages)
+{
+	struct vfio_ccw_private *private = ctx;
+	int ret;
+
+	if (private->pin_cache)
+		ret = vfio_ccw_pin_get(&private->pins, iova, npage, pages);
+	else
+		ret = vfio_pin_pages(&private->vdev, iova, npage,
+				     IOMMU_READ | IOMMU_WRITE, pages);
 	if (ret > 0) {
 		atomic_long_add(ret, &private->parent->pinned_pages);
 		atomic_long_add(ret, &vfio_ccw_totals.pinned_pages);
@@ -52,7 +90,10 @@ static void vfio_ccw_mem_unpin(void *ctx, u64 iova, int npage)
 {
 	struct vfio_ccw_private *private = ctx;
 
-	vfio_unpin_pages(&private->vdev, iova, npage);
+	if (private->pin_cache)
+		vfio_ccw_pin_put(&private->pins, iova, npage);
+	else
+		vfio_unpin_pages(&private->vdev, iova, npage);
 	atomic_long_sub(npage, &private->parent->pinned_pages);
 	atomic_long_sub(npage, &vfio_ccw_totals.pinned_pages);
 }
@@ -95,6 +136,8 @@ static void vfio_ccw_close_device(struct vfio_device *vdev)
 	struct vfio_ccw_private *private = to_private(vdev);
 
 	vfio_ccw_fsm_close(private->parent);
+	/* No program is left: the next user starts with nothing pinned. */
+	vfio_ccw_pin_flush(&private->pins);
 	vfio_ccw_release_eventfds(private);
 }
 
@@ -124,6 +167,8 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 		vfio_ccw_reset(private);
 	/* The worker may have ended it meanwhile and be unpinning it. */
 	vfio_ccw_fsm_wait_unpinned(private->parent);
+	/* What is left pinned in the range is idle in the pin cache. */
+	vfio_ccw_pin_invalidate(&private->pins, iova, length);
 }
 
 /* --- regions ----------------------------------------------------------------- */
@@ -543,6 +588,25 @@ static void vfio_ccw_request(struct vfio_device *vdev, unsigned int count)
 	mutex_unlock(&parent->fsm_lock);
 }
 
+/* Bound through iommufd: the pin cache may be used (see vfio_ccw_pin.h). */
+static int vfio_ccw_bind_iommufd(struct vfio_device *vdev, struct iommufd_ctx *ictx,
+				 u32 *out_device_id)
+{
+	struct vfio_ccw_private *private = to_private(vdev);
+	int ret;
+
+	ret = vfio_iommufd_emulated_bind(vdev, ictx, out_device_id);
+	if (!ret)
+		private->pin_cache = READ_ONCE(pin_cache);
+	return ret;
+}
+
+static void vfio_ccw_unbind_iommufd(struct vfio_device *vdev)
+{
+	to_private(vdev)->pin_cache = false;
+	vfio_iommufd_emulated_unbind(vdev);
+}
+
 static long vfio_ccw_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -574,8 +638,8 @@ static const struct vfio_device_ops vfio_ccw_dev_ops = {
 	.ioctl = vfio_ccw_ioctl,
 	.dma_unmap = vfio_ccw_dma_unmap,
 	.request = vfio_ccw_request,
-	.bind_iommufd = vfio_iommufd_emulated_bind,
-	.unbind_iommufd = vfio_iommufd_emulated_unbind,
+	.bind_iommufd = vfio_ccw_bind_iommufd,
+	.unbind_iommufd = vfio_ccw_unbind_iommufd,
 	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
 	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
 };
@@ -611,6 +675,8 @@ static int vfio_ccw_mdev_probe(struct mdev_device *mdev)
 		goto err_put_instance;
 	}
 	private->parent = parent;
+	vfio_ccw_pin_cache_init(&private->pins, &vfio_ccw_vfio_pin_backend, private,
+				VFIO_CCW_PIN_CACHE_PAGES);
 	dev_set_drvdata(&mdev->dev, private);
 
 	ret = vfio_register_emulated_iommu_dev(&private->vdev);
@@ -620,6 +686,7 @@ static int vfio_ccw_mdev_probe(struct mdev_device *mdev)
 
 err_put_device:
 	dev_set_drvdata(&mdev->dev, NULL);
+	vfio_ccw_pin_cache_destroy(&private->pins);
 	vfio_put_device(&private->vdev);
 err_put_instance:
 	atomic_set(&parent->mdevs, 0);
@@ -634,6 +701,7 @@ static void vfio_ccw_mdev_remove(struct mdev_device *mdev)
 	/* Returns once the user has closed the device. */
 	vfio_unregister_group_dev(&private->vdev);
 	dev_set_drvdata(&mdev->dev, NULL);
+	vfio_ccw_pin_cache_destroy(&private->pins);
 	vfio_put_device(&private->vdev);
 	atomic_set(&parent->mdevs, 0);
 }

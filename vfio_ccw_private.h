@@ -23,6 +23,7 @@
 
 #include "css.h"
 #include "vfio_ccw_cp.h"
+#include "vfio_ccw_pin.h"
 
 /**
  * enum vfio_ccw_state - state of a subchannel bound to vfio_ccw
@@ -219,10 +220,11 @@ struct vfio_ccw_irb_queue {
  *	remove rather than by the mdev core, whose count of available
  *	instances (6.12) is not given back when creating fails early.
  * @debugfs: vfio_ccw/<subchannel>/ in debugfs.
- * @pinned_pages: guest pages pinned through VFIO and not unpinned yet,
- *	by any program of any user: being translated, outstanding or
- *	retired.  Atomic, no lock; shown in debugfs, where tests expect 0
- *	whenever the device is idle.
+ * @pinned_pages: guest pages held by programs of any user (being
+ *	translated, outstanding or retired), through the pin cache.
+ *	Atomic, no lock; shown in debugfs, where tests expect 0 whenever
+ *	the device is idle.  Pages the cache keeps pinned for the next
+ *	program are not counted here (vfio_ccw_totals.cached_pages).
  */
 struct vfio_ccw_parent {
 	struct subchannel *sch;
@@ -269,6 +271,10 @@ struct vfio_ccw_parent {
  *	@io_region), CRW (@crws is not empty), request (the mdev is being
  *	removed); owned by @parent->fsm_lock.
  * @interrupts: IRBs delivered to @io_region, for debugging.
+ * @pins: guest pages pinned for this device's programs, kept pinned
+ *	between them (vfio_ccw_pin.h; it has its own lock).
+ * @pin_cache: programs pin through @pins; set when the device is bound
+ *	through iommufd (before it is opened), cleared when unbound.
  */
 struct vfio_ccw_private {
 	struct vfio_device vdev;
@@ -278,11 +284,16 @@ struct vfio_ccw_private {
 	struct vfio_ccw_crw_queue crws;
 	struct eventfd_ctx *trigger[VFIO_CCW_NUM_IRQS];
 	unsigned long interrupts;
+	struct vfio_ccw_pin_cache pins;
+	bool pin_cache;
 };
 
 /**
  * struct vfio_ccw_totals - module-wide resource counts, for leak tests
- * @pinned_pages: guest pages pinned through VFIO and not unpinned yet
+ * @pinned_pages: guest pages held by channel programs
+ * @cached_pages: guest pages pinned through VFIO and not unpinned yet:
+ *	those held by programs and the idle ones pin caches keep; 0 once
+ *	every device is closed
  * @programs: channel programs allocated and not freed yet
  *
  * Atomics, no lock.  Unlike the per-subchannel counts they outlive every
@@ -291,6 +302,7 @@ struct vfio_ccw_private {
  */
 struct vfio_ccw_totals {
 	atomic_long_t pinned_pages;
+	atomic_long_t cached_pages;
 	atomic_long_t programs;
 };
 

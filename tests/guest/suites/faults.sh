@@ -36,10 +36,12 @@ gone() {
 	[ ! -e "$1" ]
 }
 
-# totals_zero: ours only; nothing pinned, no program allocated.
+# totals_zero: ours only; nothing pinned (for a program or in a pin
+# cache: every device is closed by now), no program allocated.
 totals_zero() {
 	[ "$DRIVER" = ours ] || return 0
-	grep -q "^pinned_pages: 0$" $TOTALS && grep -q "^programs: 0$" $TOTALS ||
+	grep -q "^pinned_pages: 0$" $TOTALS && grep -q "^cached_pages: 0$" $TOTALS &&
+		grep -q "^programs: 0$" $TOTALS ||
 		{ fail "$(tr '\n' ' ' <$TOTALS)"; return 1; }
 }
 
