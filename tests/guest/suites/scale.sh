@@ -7,7 +7,10 @@
 #                trips for SCALE_SECONDS: I/Os per second, all together
 #   memory       slab and free memory (/proc/meminfo) before and after
 #                creating 32 mdevs on 32 subchannels, and after opening
-#                all 32 from one process (vfio-perf hold): per mdev
+#                all 32 from one process (vfio-perf hold): per mdev;
+#                after one unmeasured round of creating and removing
+#                them, so that the first driver of the boot does not pay
+#                for slab caches the second finds grown
 #
 # Figures go to the console as "@@SAY scale <driver> ..." for
 # tests/bench/perf.py, and into the rows.
@@ -27,6 +30,12 @@ sch_of() {
 # meminfo_kb FIELD
 meminfo_kb() {
 	sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo
+}
+
+# slab_kb: the Slab line of /proc/meminfo (slab pages; the bench
+# kernels have no SLUB_DEBUG, hence no /proc/slabinfo to count objects)
+slab_kb() {
+	meminfo_kb Slab
 }
 
 settle_memory() {
@@ -97,11 +106,14 @@ scale_throughput() {
 
 scale_memory() {
 	local s0 f0 s1 f1 sh fh s2 f2 args= u pid i
+	# warm-up round: create and remove them once
+	scale_create $NR_MEMORY || return 1
+	scale_remove || return 1
 	settle_memory
-	s0=$(meminfo_kb Slab); f0=$(meminfo_kb MemFree)
+	s0=$(slab_kb); f0=$(meminfo_kb MemFree)
 	scale_create $NR_MEMORY || return 1
 	settle_memory
-	s1=$(meminfo_kb Slab); f1=$(meminfo_kb MemFree)
+	s1=$(slab_kb); f1=$(meminfo_kb MemFree)
 	for u in $(cat $UUIDF); do
 		args="$args $(vfio_group_of "$u"):$u"
 	done
@@ -113,13 +125,13 @@ scale_memory() {
 	while [ ! -e /tmp/hold.ready ] && [ $i -lt 100 ]; do usleep 100000; i=$((i + 1)); done
 	# the holder's own memory is in the baseline of the opens
 	settle_memory
-	sh=$(meminfo_kb Slab); fh=$(meminfo_kb MemFree)
+	sh=$(slab_kb); fh=$(meminfo_kb MemFree)
 	kill -USR1 $pid
 	i=0
 	while [ ! -e /tmp/hold.held ] && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done
 	[ -e /tmp/hold.held ] || { kill $pid; fail "the holder did not open the devices"; return 1; }
 	settle_memory
-	s2=$(meminfo_kb Slab); f2=$(meminfo_kb MemFree)
+	s2=$(slab_kb); f2=$(meminfo_kb MemFree)
 	kill -TERM $pid
 	wait $pid || { fail "the holder failed"; return 1; }
 	echo "@@SAY scale $DRIVER memory mdevs=$NR_MEMORY create_slab_kb=$((s1 - s0)) create_free_kb=$((f0 - f1)) open_slab_kb=$((s2 - sh)) open_free_kb=$((fh - f2))" >>$SAYF
