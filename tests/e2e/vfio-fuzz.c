@@ -13,7 +13,8 @@
  * unaligned, unmapped, beyond 2G; random ORB flags and keys) written to
  * the I/O region; a region access at a random offset and size; a random
  * async command; or an unmap and remap of part of the guest memory while
- * a program may be running.
+ * a program may be running.  Programs that loop are made to suspend at
+ * the loop (see break_loops()).
  *
  * Command codes are limited to what is safe to send to a virtio device:
  * SENSE ID, NOOP, BASIC SENSE, the read-only virtio probes and codes the
@@ -59,7 +60,7 @@ static const char *status_file;
 
 static struct {
 	unsigned long requests, programs, started, refused[140], irqs, intermediate;
-	unsigned long timeouts, region_rw, async, unmaps, probes, pin_checks;
+	unsigned long timeouts, region_rw, async, unmaps, probes, pin_checks, loops;
 } st;
 
 static uint32_t rnd(void)
@@ -209,6 +210,49 @@ static void put_ccw(uint32_t off, int fmt1, uint8_t cmd, uint8_t flags, uint16_t
 		p[5] = chance(2) ? rnd() : 0;
 		p[6] = count >> 8;
 		p[7] = count;
+	}
+}
+
+/*
+ * QEMU runs a virtual device's channel program to its end inside the
+ * guest's SSCH, and a loop whose CCWs move data never ends: the vCPU,
+ * the bench's only one, never returns from the instruction.  (Real
+ * channels run such a loop asynchronously until the program is halted
+ * or cleared, which the guest can do.)  Loops are still generated and
+ * translated; before the start, the path the channel would take through
+ * the program area is walked, counting every CCW as chaining on if its
+ * flags say so, and the first CCW reached a second time gets the suspend
+ * flag: the channel suspends there (ORB with suspend control) or
+ * program-checks (without), either way at its first fetch.
+ */
+static void break_loops(uint32_t cpa, int fmt1)
+{
+	static uint8_t seen[0x10000 / 8];
+	uint32_t off = cpa - GUEST_IOVA - PROG;
+
+	memset(seen, 0, sizeof(seen));
+	while (cpa >= GUEST_IOVA + PROG && off < 0x10000 && !(off & 7)) {
+		uint8_t *p = ccw_io_ptr(&io, PROG + off);
+		uint8_t cmd = p[0], flags = fmt1 ? p[1] : p[4];
+		uint32_t cda;
+
+		if (seen[off / 8]) {
+			p[fmt1 ? 1 : 4] |= CCW_FLAG_SUSPEND;
+			st.loops++;
+			return;
+		}
+		seen[off / 8] = 1;
+		if ((cmd & 0x0f) == CCW_CMD_TIC) {
+			cda = fmt1 ? (uint32_t)p[4] << 24 | p[5] << 16 | p[6] << 8 | p[7] :
+				     (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
+			cpa = cda;
+			off = cda - GUEST_IOVA - PROG;
+		} else if (flags & (CCW_FLAG_CC | CCW_FLAG_CD)) {
+			cpa += 8;
+			off += 8;
+		} else {
+			return;
+		}
 	}
 }
 
@@ -398,6 +442,7 @@ static void fuzz_program(void)
 	cpa = GUEST_IOVA + base;
 	if (chance(3))
 		cpa = any_addr();
+	break_loops(cpa, fmt1);
 	ccw_region_start(&r, cpa, orb);
 	if (chance(3))
 		memset(r.scsw_area, 0, sizeof(r.scsw_area));	/* no start function */
@@ -530,9 +575,10 @@ int main(int argc, char **argv)
 	vfio_close(&d);
 	printf("fuzz: seed %lu, %lu requests: %lu programs (%lu started, refused:%s), "
 	       "%lu interrupts (%lu intermediate), %lu cleared after timeout, %lu unmaps, "
-	       "%lu region accesses, %lu async, %lu probes, %lu pin checks, 0 violations\n",
+	       "%lu region accesses, %lu async, %lu probes, %lu pin checks, %lu loops, "
+	       "0 violations\n",
 	       seed, st.requests, st.programs, st.started, refused[0] ? refused : " none",
 	       st.irqs, st.intermediate, st.timeouts, st.unmaps, st.region_rw, st.async,
-	       st.probes, st.pin_checks);
+	       st.probes, st.pin_checks, st.loops);
 	return 0;
 }
