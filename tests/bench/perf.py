@@ -107,7 +107,8 @@ def fit(points):
 
 
 def ratio(o, u):
-    return f"{o / u:.2f}" if o is not None and u else "-"
+    # a negative memory delta is noise (other activity freed memory)
+    return f"{o / u:.2f}" if o is not None and u is not None and o > 0 and u > 0 else "-"
 
 
 def fmt(v, unit, digits=2):
