@@ -13,34 +13,17 @@ refresh=0
 [ "${1:-}" = --refresh ] && refresh=1
 
 APTDIR=$VFIO_CCW_CACHE/apt
-mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
-	"$VFIO_CCW_CACHE/src" "$VFIO_CCW_CACHE/debs"
+private_apt "$APTDIR" amd64 s390x
+mkdir -p "$VFIO_CCW_CACHE/src" "$VFIO_CCW_CACHE/debs"
 
 # Same mirror as the host uses; trixie carries linux-source-6.12 (arch all,
 # so only the amd64 index is read), bookworm the s390x busybox that matches
 # the host's Debian release.
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-SECMIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 cat >"$APTDIR/sources.list" <<EOF
 deb [arch=amd64 signed-by=$KEYRING] $MIRROR trixie main
 deb [arch=amd64 signed-by=$KEYRING] $SECMIRROR trixie-security main
 deb [arch=s390x signed-by=$KEYRING] $MIRROR bookworm main
 EOF
-
-APT_OPTS=(
-	-o "Dir::Etc::SourceList=$APTDIR/sources.list"
-	-o "Dir::Etc::SourceParts=/dev/null"
-	-o "Dir::State::Lists=$APTDIR/lists"
-	-o "Dir::State::status=/dev/null"
-	-o "Dir::Cache=$APTDIR/cache"
-	-o "APT::Architecture=amd64"
-	-o "APT::Architectures::=amd64"
-	-o "APT::Architectures::=s390x"
-	-o "Acquire::Languages=none"
-	-o "Debug::NoLocking=1"
-	-o "APT::Sandbox::User=root"
-)
 
 need_update=$refresh
 ksrc_dir >/dev/null 2>&1 || need_update=1

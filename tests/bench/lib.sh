@@ -70,3 +70,39 @@ flavour_key() {
 kbuild_dir() {
 	echo "$VFIO_CCW_CACHE/build/$(flavour_key "$1")"
 }
+
+# Debian's archive, as the host's own sources name it; override for a
+# local mirror.  (Used by the scripts that source this file.)
+# shellcheck disable=SC2034
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# shellcheck disable=SC2034
+SECMIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# shellcheck disable=SC2034
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# private_apt DIR ARCH...: an apt state of our own in DIR, for packages
+# the host does not install (the system's apt configuration is never
+# touched): creates its directories and sets APT_OPTS for apt-get and
+# apt-cache.  The first ARCH is the native one; the caller writes
+# DIR/sources.list.
+private_apt() {
+	local dir=$1 a
+	shift
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	APT_OPTS=(
+		-o "Dir::Etc::SourceList=$dir/sources.list"
+		-o "Dir::Etc::SourceParts=/dev/null"
+		-o "Dir::State::Lists=$dir/lists"
+		-o "Dir::State::status=/dev/null"
+		-o "Dir::Cache=$dir/cache"
+		-o "APT::Architecture=$1"
+	)
+	for a in "$@"; do
+		APT_OPTS+=(-o "APT::Architectures::=$a")
+	done
+	APT_OPTS+=(
+		-o "Acquire::Languages=none"
+		-o "Debug::NoLocking=1"
+		-o "APT::Sandbox::User=root"
+	)
+}

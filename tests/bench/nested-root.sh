@@ -12,27 +12,13 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 A=$VFIO_CCW_CACHE/apt-s390x
-mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$VFIO_CCW_CACHE/nested"
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-SECMIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+private_apt "$A" s390x
+mkdir -p "$VFIO_CCW_CACHE/nested"
 cat >"$A/sources.list" <<EOF
 deb [arch=s390x signed-by=$KEYRING] $MIRROR bookworm main
 deb [arch=s390x signed-by=$KEYRING] $MIRROR bookworm-updates main
 deb [arch=s390x signed-by=$KEYRING] $SECMIRROR bookworm-security main
 EOF
-APT_OPTS=(
-	-o "Dir::Etc::SourceList=$A/sources.list"
-	-o "Dir::Etc::SourceParts=/dev/null"
-	-o "Dir::State::Lists=$A/lists"
-	-o "Dir::State::status=/dev/null"
-	-o "Dir::Cache=$A/cache"
-	-o "APT::Architecture=s390x"
-	-o "APT::Architectures::=s390x"
-	-o "Acquire::Languages=none"
-	-o "Debug::NoLocking=1"
-	-o "APT::Sandbox::User=root"
-)
 PACKAGES=(qemu-system-misc qemu-system-data mdevctl)
 # What the guest runs, from the unpacked packages.
 PROGRAMS=(usr/bin/qemu-system-s390x usr/bin/mdevctl)

@@ -10,21 +10,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 APTDIR=$VFIO_CCW_CACHE/apt-newest
-mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" "$VFIO_CCW_CACHE/src"
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+private_apt "$APTDIR" amd64
+mkdir -p "$VFIO_CCW_CACHE/src"
 echo "deb [arch=amd64 signed-by=$KEYRING] $MIRROR forky main" >"$APTDIR/sources.list"
-APT_OPTS=(
-	-o "Dir::Etc::SourceList=$APTDIR/sources.list"
-	-o "Dir::Etc::SourceParts=/dev/null"
-	-o "Dir::State::Lists=$APTDIR/lists"
-	-o "Dir::State::status=/dev/null"
-	-o "Dir::Cache=$APTDIR/cache"
-	-o "APT::Architecture=amd64"
-	-o "Acquire::Languages=none"
-	-o "Debug::NoLocking=1"
-	-o "APT::Sandbox::User=root"
-)
 
 if [ ! -f "$APTDIR/newest" ] || [ "${1:-}" = --refresh ]; then
 	log "looking for Debian's newest kernel source (forky)"
