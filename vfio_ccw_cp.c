@@ -179,7 +179,7 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 {
 	struct vfio_ccw_cp_seg *seg;
 	bool fmt1 = cp->guest_orb.cmd.fmt;
-	int n = 0, want, ret;
+	int n = 0, ret;
 
 	if (guest & (CCW_SIZE - 1))
 		return -EINVAL;
@@ -199,15 +199,11 @@ static int cp_fetch_seg(struct vfio_ccw_cp *cp, u32 guest)
 		return -ENOMEM;
 	cp->nr_segs++;
 
-	/*
-	 * Read 8 CCWs, then twice as many each time, within a page; stop at
-	 * the end of the chain.  Most programs are short: reading up to a
-	 * page of CCWs for each cost every start a 2K copy.
-	 */
-	for (want = 8; n < VFIO_CCW_CP_MAX_CCWS; want *= 2) {
+	/* Read the rest of the page at a time; stop at the end of chain. */
+	while (n < VFIO_CCW_CP_MAX_CCWS) {
 		u64 addr = (u64)guest + n * CCW_SIZE;
-		int chunk = min3(want, VFIO_CCW_CP_MAX_CCWS - n,
-				 (int)((PAGE_SIZE - offset_in_page(addr)) / CCW_SIZE));
+		int chunk = min_t(int, VFIO_CCW_CP_MAX_CCWS - n,
+				  (PAGE_SIZE - offset_in_page(addr)) / CCW_SIZE);
 		/* Past a TIC, the next CCW is there only for a status modifier. */
 		bool maybe = n && ccw_is_tic(&seg->ccw[n - 1]);
 		int i;
