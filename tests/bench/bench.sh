@@ -18,23 +18,23 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 start=$SECONDS
-"$BENCH_DIR/setup.sh" test || die "set-up failed"
-kb=$("$BENCH_DIR/kdir.sh" test) || die "kernel 'test' missing after set-up"
+"$BENCH_DIR/setup.sh" perf || die "set-up failed"
+kb=$("$BENCH_DIR/kdir.sh" perf) || die "kernel 'perf' missing after set-up"
 out=$REPO_DIR/tests/out/bench-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 ln -sfn "$out" "$REPO_DIR/tests/out/bench-latest"
-"$BENCH_DIR/initramfs.sh" test "$out/initrd.gz" || die "initramfs failed"
+"$BENCH_DIR/initramfs.sh" perf "$out/initrd.gz" || die "initramfs failed"
 
 log "booting QEMU with -icount: per-I/O cost, P1-P5 and sweeps (about 5 min)"
-python3 "$BENCH_DIR/vm.py" --flavour test --name bench --icount \
+python3 "$BENCH_DIR/vm.py" --flavour perf --name bench --icount \
 	--kernel "$kb/arch/s390/boot/bzImage" --initrd "$out/initrd.gz" \
 	--suites bench --out "$out/qemu" --timeout 2400
 log "booting QEMU with 32 devices: throughput and memory per mdev"
-python3 "$BENCH_DIR/vm.py" --flavour test --name scale --devices 32 \
+python3 "$BENCH_DIR/vm.py" --flavour perf --name scale --devices 32 \
 	--kernel "$kb/arch/s390/boot/bzImage" --initrd "$out/initrd.gz" \
 	--suites scale --out "$out/scale" --timeout 1200
 log "booting Hercules: DASD throughput"
-python3 "$BENCH_DIR/vm.py" --machine hercules --flavour test --name dasd-bench \
+python3 "$BENCH_DIR/vm.py" --machine hercules --flavour perf --name dasd-bench \
 	--kernel "$kb/arch/s390/boot/bzImage" --initrd "$out/initrd.gz" \
 	--suites dasd --out "$out/hercules" --timeout 1800 \
 	--append "vccw.eckd_tests=none vccw.eckd_cyls=${VFIO_CCW_ECKD_CYLS:-4}"

@@ -9,7 +9,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize}
+FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize perf}
 # Boots: name|kernel flavour|suites|extra vm.py arguments|timeout (s).
 # Each driver gets boots of its own for the suites: under QEMU 7.2 TCG a
 # module loaded where the other vfio_ccw.ko (or the KUnit module) had
@@ -42,8 +42,8 @@ BOOTS=(
 	"test-peer|test|${SUITES_TEST/kunit,/}|$PEER|900"
 	"unmap-ours|test|unmap|$OURS|300"
 	"unmap-peer|test|unmap|$PEER|300"
-	"bench|test|${VFIO_CCW_SUITES_BENCH:-bench}|--icount|2400"
-	"scale|test|scale|--devices 32|1200"
+	"bench|perf|${VFIO_CCW_SUITES_BENCH:-bench}|--icount|2400"
+	"scale|perf|scale|--devices 32|1200"
 	"dasd|test|dasd|--machine hercules|900"
 	"sanitize|sanitize|$SUITES_SANITIZE|$OURS --append vccw.fuzz_requests=$FUZZ|2400"
 	"sanitize-peer|sanitize|${SUITES_SANITIZE/kunit,/}|$PEER --append vccw.fuzz_requests=$FUZZ|2400"

@@ -48,10 +48,13 @@ ksrc_version() {
 
 # Fragments that make up a flavour, in merge order.
 flavour_fragments() {
+	local k=$REPO_DIR/tests/kconfig
+
 	case "$1" in
-	test) echo "$REPO_DIR/tests/kconfig/test.config" ;;
-	sanitize) echo "$REPO_DIR/tests/kconfig/test.config $REPO_DIR/tests/kconfig/sanitize.config" ;;
-	inner) echo "$REPO_DIR/tests/kconfig/inner.config" ;;
+	test) echo "$k/base.config $k/debug.config" ;;
+	sanitize) echo "$k/base.config $k/debug.config $k/sanitize.config" ;;
+	perf) echo "$k/base.config $k/perf.config" ;;
+	inner) echo "$k/inner.config" ;;
 	*) return 1 ;;
 	esac
 }

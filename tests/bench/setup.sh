@@ -4,7 +4,7 @@
 # root: Debian packages, Debian's linux-source-6.12, the s390x busybox,
 # and both bench kernels (test, sanitize).  A warm run checks and skips.
 #
-#   setup.sh [FLAVOUR...]      default: test sanitize inner
+#   setup.sh [FLAVOUR...]      default: test sanitize perf inner
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -43,7 +43,7 @@ fi
 "$BENCH_DIR/fetch-source.sh"
 
 flavours=("$@")
-[ ${#flavours[@]} -gt 0 ] || flavours=(test sanitize inner)
+[ ${#flavours[@]} -gt 0 ] || flavours=(test sanitize perf inner)
 for f in "${flavours[@]}"; do
 	keep=$("$BENCH_DIR/build-kernel.sh" "$f")
 	# Builds of this flavour for an older fragment or kernel: 1-2 GB each.
