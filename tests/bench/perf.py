@@ -25,6 +25,7 @@ PERF = re.compile(r"^bench (ours|peer) perf (\S+) ccws=(\d+) pages=(\d+) "
                   r"segments=(\d+) us=([0-9.]+) n=(\d+)")
 THROUGHPUT = re.compile(r"^scale (ours|peer) throughput devices=(\d+) ios=(\d+) "
                         r"seconds=(\d+) iops=(\d+)")
+PROFILE = re.compile(r"^profile (ours|peer) (\S+) (\S+) calls_per_io=([0-9.]+) us_per_io=([0-9.]+)")
 MEMORY = re.compile(r"^scale (ours|peer) memory mdevs=(\d+) create_slab_kb=(-?\d+) "
                     r"create_free_kb=(-?\d+) open_slab_kb=(-?\d+) open_free_kb=(-?\d+)")
 
@@ -47,6 +48,7 @@ SCENARIOS = [
 def read(paths):
     perf = {"ours": {}, "peer": {}}
     scale = {"ours": {}, "peer": {}}
+    profile = {"ours": {}, "peer": {}}
     for p in paths:
         if not os.path.exists(p):
             continue
@@ -58,6 +60,11 @@ def read(paths):
                     perf[m.group(1)][m.group(2)] = {
                         "ccws": int(m.group(3)), "pages": int(m.group(4)),
                         "segments": int(m.group(5)), "us": float(m.group(6))}
+                    continue
+                m = PROFILE.match(line)
+                if m:
+                    profile[m.group(1)].setdefault(m.group(2), []).append(
+                        (m.group(3), float(m.group(4)), float(m.group(5))))
                     continue
                 m = THROUGHPUT.match(line)
                 if m:
@@ -73,7 +80,7 @@ def read(paths):
                         "create_free": int(m.group(4)) / n,
                         "open_slab": int(m.group(5)) / n,
                         "open_free": int(m.group(6)) / n}
-    return perf, scale
+    return perf, scale, profile
 
 
 def solve3(a, b):
@@ -115,8 +122,23 @@ def fmt(v, unit, digits=2):
     return "-" if v is None else f"{v:.{digits}f} {unit}"
 
 
+def profile_table(profile, top=12):
+    """Where each driver's kernel instructions of an I/O go: the top
+    functions by self time under the function profiler, side by side."""
+    for scen in sorted(set(profile["ours"]) | set(profile["peer"])):
+        o = profile["ours"].get(scen, [])[:top]
+        u = profile["peer"].get(scen, [])[:top]
+        print(f"\nprofile {scen.upper()}: kernel functions by self time per I/O "
+              "(function profiler on, so inflated; calls per I/O)")
+        print(f"  {'ours':30} {'us':>7} {'calls':>6}   {'upstream':30} {'us':>7} {'calls':>6}")
+        for i in range(max(len(o), len(u))):
+            left = f"{o[i][0]:30.30} {o[i][2]:7.2f} {o[i][1]:6.1f}" if i < len(o) else " " * 45
+            right = f"{u[i][0]:30.30} {u[i][2]:7.2f} {u[i][1]:6.1f}" if i < len(u) else ""
+            print(f"  {left}   {right}")
+
+
 def table(paths):
-    perf, scale = read(paths)
+    perf, scale, profile = read(paths)
     if not perf["ours"] and not scale["ours"]:
         print("no benchmark figures found")
         return 1
@@ -151,11 +173,12 @@ def table(paths):
         print(f"{r[0]:{w}}  {r[1]:>12}  {r[2]:>12}  {r[3]}")
     print("(us per I/O: guest instructions under -icount shift=0, lower is better; "
           "throughput: wall clock, -smp 2; memory: /proc/meminfo deltas)")
+    profile_table(profile)
     return 0
 
 
 def plot(out, paths):
-    perf, _ = read(paths)
+    perf, _, _ = read(paths)
     dat = os.path.join(out, "sweeps.dat")
     with open(dat, "w") as f:
         for sweep, x in (("chain", "ccws"), ("buf", "pages")):

@@ -7,6 +7,8 @@
 #             length 1..256, buffer size 4 KiB..1 MiB), 1000 round trips
 #             each (vccw.perf_loops=), each one a result row, through the
 #             iommufd cdev; P1 again through the legacy container
+#   profile   on the "perf" kernel: P1 and P4 under the function
+#             profiler, the functions that cost most per I/O
 #
 # Every figure also goes to the console as "@@SAY bench <driver> ...",
 # from which tests/bench/perf.py makes the table, the fit and the plot.
@@ -15,6 +17,8 @@ SCH=0.0.0000
 BENCH_LOOPS=1000
 PERF_LOOPS=$(sed -n 's/.*vccw\.perf_loops=\([0-9]*\).*/\1/p' /proc/cmdline)
 PERF_LOOPS=${PERF_LOOPS:-1000}
+# vccw.perf_scenarios=p1,p4 on the kernel command line runs only those
+PERF_SCENARIOS=$(sed -n 's/.*vccw\.perf_scenarios=\([a-z0-9,]*\).*/\1/p' /proc/cmdline | tr , ' ')
 PERF_SCENARIOS=${PERF_SCENARIOS:-"p1 p2 p3 p4 p5
 	chain1 chain2 chain4 chain8 chain16 chain32 chain64 chain128 chain256
 	buf4 buf8 buf16 buf32 buf64 buf128 buf256 buf512 buf1024"}
@@ -66,16 +70,52 @@ bench_perf() {
 	# what the pin cache is worth: P1-P5 again with it off (read at bind)
 	if [ "$DRIVER" = ours ] && [ -w /sys/module/vfio_ccw/parameters/pin_cache ]; then
 		echo 0 >/sys/module/vfio_ccw/parameters/pin_cache
-		for s in p1 p2 p3 p4 p5; do
-			perf_row "${s}_nocache" "$s" --cdev "$CDEV"
+		for s in $PERF_SCENARIOS; do
+			case $s in p[1-5]) perf_row "${s}_nocache" "$s" --cdev "$CDEV" ;; esac
 		done
 		echo 1 >/sys/module/vfio_ccw/parameters/pin_cache
 	fi
 }
 
+# Where the kernel's instructions of an I/O go, on a kernel with the
+# function profiler (the "perf" flavour): P1 and P4 once more with it
+# on, self time only (graph-time off; the profiler's own cost is in it).
+# The PROFILE_TOP functions that took most go to the console as
+# "@@SAY profile <driver> <scenario> <function> calls_per_io=C
+# us_per_io=T".
+PROFILE_TOP=${PROFILE_TOP:-25}
+bench_profile() {
+	local t=/sys/kernel/tracing s out
+
+	[ -d $t/events ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -f $t/function_profile_enabled ] || return 0
+	echo 0 >$t/options/graph-time
+	# nor the time a function spent switched out (the other task has it)
+	echo 0 >$t/options/sleep-time
+	for s in p1 p4; do
+		echo 1 >$t/function_profile_enabled
+		out=$(timeout 900 vfio-perf --cdev "$CDEV" --loops "$PERF_LOOPS" "$s" 2>&1)
+		echo 0 >$t/function_profile_enabled
+		# "  Function  Hit  Time  Avg  s^2", sorted by time; time in us
+		# shellcheck disable=SC2016
+		if echo "$out" | grep -q "^perf $s " &&
+		   awk -v d="$DRIVER" -v s="$s" -v n="$PERF_LOOPS" -v top="$PROFILE_TOP" '
+			$2 ~ /^[0-9]+$/ && $3 ~ /^[0-9.]+$/ && $4 == "us" && k < top {
+				printf "@@SAY profile %s %s %s calls_per_io=%.2f us_per_io=%.3f\n", d, s, $1, $2 / n, $3 / n
+				k++
+			}
+			END { exit k ? 0 : 1 }' $t/trace_stat/function0; then
+			result "profile_$s" PASS "top $PROFILE_TOP functions by self time on the console"
+		else
+			result "profile_$s" FAIL "no profile: $(echo "$out" | tail -n 1)"
+		fi
+	done
+}
+
 bench_run() {
 	bench_senseid
 	bench_perf
+	bench_profile
 	# nothing stays pinned once the benchmarks closed the device, not
 	# even in the pin cache (ours says so in debugfs)
 	if [ "$DRIVER" = ours ] && [ -f /sys/kernel/debug/vfio_ccw/totals ]; then
