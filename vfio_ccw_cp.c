@@ -19,7 +19,8 @@
  * 2. Translate.  Every TIC gets the host address of its target.  Every
  *    CCW that moves data gets a host IDAL of format-2 IDAWs that address
  *    guest pages pinned for it; guest IDALs are read exactly once.  CCWs
- *    that move no data (count zero, NOP, skipped input) pin nothing.
+ *    that move no data (count zero, NOP, skipped input) pin nothing, and
+ *    pages an earlier CCW of the program pinned are not pinned again.
  *
  * The guest is not trusted: every address, count and flag is checked
  * before use, every failure unwinds what was pinned and allocated, and
@@ -358,9 +359,38 @@ static void cp_unpin_ccw(struct vfio_ccw_cp *cp, struct cp_ccw *res)
 	res->nr_runs = 0;
 }
 
+#define CP_HELD_NONE	1	/* no page-aligned address */
+
+static struct vfio_ccw_cp_held *cp_held_slot(struct vfio_ccw_cp *cp, u64 iova)
+{
+	return &cp->held[(iova >> PAGE_SHIFT) % VFIO_CCW_CP_HELD];
+}
+
 /*
- * Pin the pages under @blocks, one call per run of consecutive pages,
- * and point the host IDAWs at them.
+ * Whether the program holds every page of a run already, pinned for an
+ * earlier CCW (a chain's CCWs mostly share pages): if so, @pages gets
+ * them and the run costs no pin.
+ */
+static bool cp_held_run(struct vfio_ccw_cp *cp, const u64 *iova, int n,
+			struct page **pages)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct vfio_ccw_cp_held *h = cp_held_slot(cp, iova[i]);
+
+		if (h->iova != iova[i])
+			return false;
+		pages[i] = h->page;
+	}
+	return true;
+}
+
+/*
+ * Pin the pages under @blocks, one call per run of consecutive pages
+ * not all held by the program already, and point the host IDAWs at
+ * them.  A run's pins belong to this CCW and end with the program, as
+ * do those of the CCWs that use them through @cp->held.
  */
 static int cp_pin_blocks(struct vfio_ccw_cp *cp, struct cp_ccw *res,
 			 const u64 *blocks, int nr)
@@ -382,10 +412,13 @@ static int cp_pin_blocks(struct vfio_ccw_cp *cp, struct cp_ccw *res,
 	for (first = 0; first < npages; first = r) {
 		for (r = first + 1; r < npages && iova[r] == iova[r - 1] + PAGE_SIZE; r++)
 			;
+		if (cp_held_run(cp, &iova[first], r - first, &pages[first]))
+			continue;
 		ret = cp->mem->pin(cp->mem_ctx, iova[first], r - first, &pages[first]);
 		if (ret != r - first) {
 			if (ret > 0)
 				cp->mem->unpin(cp->mem_ctx, iova[first], ret);
+			/* The build fails: nobody looks at @cp->held again. */
 			cp_unpin_ccw(cp, res);
 			return ret < 0 ? ret : -EFAULT;
 		}
@@ -393,6 +426,12 @@ static int cp_pin_blocks(struct vfio_ccw_cp *cp, struct cp_ccw *res,
 		res->runs[res->nr_runs].npage = r - first;
 		res->nr_runs++;
 		cp->pinned += r - first;
+		for (i = first; i < r; i++) {
+			struct vfio_ccw_cp_held *h = cp_held_slot(cp, iova[i]);
+
+			h->iova = iova[i];
+			h->page = pages[i];
+		}
 	}
 
 	for (i = 0; i < nr; i++)
@@ -516,11 +555,13 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_free);
 int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
 		      const struct vfio_ccw_mem_ops *mem, void *mem_ctx)
 {
-	int ret;
+	int i, ret;
 
 	cp->active = false;
 	cp->nr_segs = 0;
 	cp->pinned = 0;
+	for (i = 0; i < VFIO_CCW_CP_HELD; i++)
+		cp->held[i].iova = CP_HELD_NONE;
 	if (orb->tm.b)
 		return -EOPNOTSUPP;
 	if (orb->cmd.zero)	/* MIDAW control and reserved bits */

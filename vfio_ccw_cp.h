@@ -23,8 +23,21 @@
 /* Pages one CCW may transfer: 64K of data in 2K blocks, plus one. */
 #define VFIO_CCW_CP_MAX_IDAWS	((SZ_64K >> 11) + 1)
 
+/* Guest pages a program remembers having pinned (direct-mapped). */
+#define VFIO_CCW_CP_HELD	16
+
 struct page;
 struct cp_ccw;
+
+/**
+ * struct vfio_ccw_cp_held - a guest page the program holds a pin on
+ * @iova: page-aligned guest address, or 1 for an empty slot
+ * @page: the pinned page
+ */
+struct vfio_ccw_cp_held {
+	u64 iova;
+	struct page *page;
+};
 
 /**
  * struct vfio_ccw_mem_ops - guest memory as the translator sees it
@@ -66,6 +79,9 @@ struct vfio_ccw_cp_seg {
  *	allocates only what its program needs)
  * @nr_segs: entries used in @segs
  * @pinned: pages currently pinned for this program
+ * @held: pages pinned by an earlier CCW of this program, by guest page
+ *	number modulo VFIO_CCW_CP_HELD: a CCW whose pages are all there
+ *	uses them without pinning (the pins last as long as the program)
  * @active: the program holds resources (between a successful
  *	vfio_ccw_cp_build() and vfio_ccw_cp_free())
  * @retired: entry in the parent's list of programs to free once the FSM
@@ -79,6 +95,7 @@ struct vfio_ccw_cp {
 	struct vfio_ccw_cp_seg segs[VFIO_CCW_CP_MAX_SEGS];
 	int nr_segs;
 	unsigned long pinned;
+	struct vfio_ccw_cp_held held[VFIO_CCW_CP_HELD];
 	bool active;
 	struct list_head retired;
 };

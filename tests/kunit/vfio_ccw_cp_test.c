@@ -232,6 +232,37 @@ static void vfio_ccw_cp_test_no_data(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 1);
 }
 
+/*
+ * A page an earlier CCW of the program pinned is not pinned again; a
+ * run with a page not held yet is pinned whole; a page that lost its
+ * slot to another (16 pages apart) is pinned anew.  Every IDAW still
+ * addresses the right page, and freeing the program releases it all.
+ */
+static void vfio_ccw_cp_test_held_pages(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	static const u32 at[] = { 0x2000, 0x2100, 0x2f80, 0x3100, 0x12000, 0x2200 };
+	struct ccw1 prog[ARRAY_SIZE(at)];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(at); i++)
+		prog[i] = ccw(CCW_CMD_SENSE_ID, SLI | (i + 1 < ARRAY_SIZE(at) ? CC : 0),
+			      256, G(at[i]));
+	fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+	KUNIT_ASSERT_EQ(test, cp_build(f, orb_at(G(0))), 0);
+	/* 0x2000; 0x2f80 with 0x3000 (2K blocks); 0x12000; 0x2200 again */
+	KUNIT_EXPECT_EQ(test, f->mem->pin_calls, 4);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 5);
+	KUNIT_EXPECT_EQ(test, f->cp.pinned, 5);
+	for (i = 0; i < ARRAY_SIZE(at); i++)
+		KUNIT_EXPECT_EQ(test, host_idaw(host_ccw(f, i), 0), fake_mem_phys(f->mem, G(at[i])));
+	KUNIT_EXPECT_EQ(test, host_idaw(host_ccw(f, 2), 1), fake_mem_phys(f->mem, G(0x3000)));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_iova_pinned(&f->cp, G(0x3000), PAGE_SIZE));
+
+	vfio_ccw_cp_free(&f->cp);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 0);
+}
+
 /* --- TICs and segments ---------------------------------------------------- */
 
 static void vfio_ccw_cp_test_tic_new_segment(struct kunit *test)
@@ -443,8 +474,12 @@ static void vfio_ccw_cp_test_tic_after_data_chain(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->cp.nr_segs, 2);
 	KUNIT_EXPECT_EQ(test, f->cp.segs[0].nr, 2);
 	KUNIT_EXPECT_EQ(test, host_ccw(f, 2)->cmd_code, 0);
-	/* Both SENSE IDs pin their page; the Read after the TIC nothing. */
-	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 2);
+	/*
+	 * The SENSE IDs share one page, pinned once; the Read after the
+	 * TIC pins nothing.
+	 */
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 1);
+	KUNIT_EXPECT_EQ(test, f->mem->pin_calls, 1);
 }
 
 /* n segments chained by TICs, 0x100 apart. */
@@ -631,6 +666,7 @@ static struct kunit_case vfio_ccw_cp_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_cp_test_ida_fmt1),
 	KUNIT_CASE(vfio_ccw_cp_test_idal_read_once),
 	KUNIT_CASE(vfio_ccw_cp_test_no_data),
+	KUNIT_CASE(vfio_ccw_cp_test_held_pages),
 	KUNIT_CASE(vfio_ccw_cp_test_tic_new_segment),
 	KUNIT_CASE(vfio_ccw_cp_test_tic_loop),
 	KUNIT_CASE(vfio_ccw_cp_test_search_tic_read),

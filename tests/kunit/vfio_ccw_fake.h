@@ -11,7 +11,7 @@
 #include "vfio_ccw_cp.h"
 
 #define FAKE_MEM_BASE	0x100000ULL	/* guest IOVA of the first page */
-#define FAKE_MEM_PAGES	16
+#define FAKE_MEM_PAGES	32	/* twice VFIO_CCW_CP_HELD: slots collide */
 
 /**
  * struct fake_mem - guest memory the test controls
