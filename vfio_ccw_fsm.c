@@ -53,6 +53,19 @@ struct vfio_ccw_fsm_call {
  * takes VFIO's IOMMU locks, and VFIO takes our mutex (dma_unmap) with
  * those held.
  */
+/*
+ * Wake whoever waits on @state_wq for the condition just stored.  Every
+ * I/O passes here three times, nearly always with nobody waiting: the
+ * barrier of wq_has_sleeper() orders the store against the check of a
+ * waiter that queued itself (wait_event_timeout() checks after queuing),
+ * which the waitqueue's lock would otherwise do.
+ */
+static void fsm_wake(struct vfio_ccw_parent *parent)
+{
+	if (wq_has_sleeper(&parent->state_wq))
+		wake_up_all(&parent->state_wq);
+}
+
 static void fsm_retire(struct vfio_ccw_parent *parent, struct vfio_ccw_cp *cp)
 {
 	lockdep_assert_held(&parent->fsm_lock);
@@ -586,7 +599,7 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 		fsm_retire(parent, arg);
 	if (new != old) {
 		WRITE_ONCE(parent->state, new);
-		wake_up_all(&parent->state_wq);
+		fsm_wake(parent);
 	}
 	if (call.signal_io)
 		parent->io_signal = true;
@@ -680,7 +693,7 @@ void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent)
 		fsm_cp_release(cp);
 	}
 	if (atomic_dec_and_test(&parent->unpinning))
-		wake_up_all(&parent->state_wq);
+		fsm_wake(parent);
 
 	mutex_lock(&parent->fsm_lock);
 	fsm_signal_io_locked(parent);
@@ -737,7 +750,7 @@ int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *o
 		mutex_lock(&parent->fsm_lock);
 	}
 	WRITE_ONCE(parent->translating, false);
-	wake_up_all(&parent->state_wq);
+	fsm_wake(parent);
 	if (ret) {
 		trace_vfio_ccw_start(vfio_ccw_schid(parent), dma32_to_u32(orb->cmd.cpa),
 				     0, 0, 0, ret);
