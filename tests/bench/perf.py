@@ -23,7 +23,7 @@ import sys
 
 PERF = re.compile(r"^bench (ours|peer) perf (\S+) ccws=(\d+) pages=(\d+) "
                   r"segments=(\d+) us=([0-9.]+) n=(\d+)")
-THROUGHPUT = re.compile(r"^scale (ours|peer) throughput devices=(\d+) ios=(\d+) "
+THROUGHPUT = re.compile(r"^scale (ours|peer) (throughput|throughput_cdev) devices=(\d+) ios=(\d+) "
                         r"seconds=(\d+) iops=(\d+)")
 PROFILE = re.compile(r"^profile (ours|peer) (\S+) (\S+) calls_per_io=([0-9.]+) us_per_io=([0-9.]+)")
 MEMORY = re.compile(r"^scale (ours|peer) memory mdevs=(\d+) create_slab_kb=(-?\d+) "
@@ -68,8 +68,8 @@ def read(paths):
                     continue
                 m = THROUGHPUT.match(line)
                 if m:
-                    scale[m.group(1)]["iops"] = int(m.group(5))
-                    scale[m.group(1)]["devices"] = int(m.group(2))
+                    scale[m.group(1)][m.group(2)] = int(m.group(6))
+                    scale[m.group(1)]["devices"] = int(m.group(3))
                     continue
                 m = MEMORY.match(line)
                 if m:
@@ -158,10 +158,11 @@ def table(paths):
     rows.append(("fit: worst sweep point off the line",
                  fmt(fo["worst"] * 100 if fo else None, "%", 1),
                  fmt(fu["worst"] * 100 if fu else None, "%", 1), "-"))
-    o, u = scale["ours"].get("iops"), scale["peer"].get("iops")
     n = scale["ours"].get("devices") or scale["peer"].get("devices") or 8
-    rows.append((f"throughput, {n} devices at once (I/O/s, higher is better)",
-                 fmt(o, "", 0), fmt(u, "", 0), ratio(o, u)))
+    for k, how in (("throughput", "container"), ("throughput_cdev", "cdev")):
+        o, u = scale["ours"].get(k), scale["peer"].get(k)
+        rows.append((f"throughput, {n} devices at once, {how} (I/O/s, higher is better)",
+                     fmt(o, "", 0), fmt(u, "", 0), ratio(o, u)))
     for k, label in (("create_slab", "slab per mdev, created"), ("create_free", "memory per mdev, created"),
                      ("open_slab", "slab per mdev, opened"), ("open_free", "memory per mdev, opened")):
         o = scale["ours"].get("mem", {}).get(k)

@@ -4,7 +4,9 @@
 #
 #   throughput   8 mdevs on 8 subchannels, each driven by its own
 #                vfio-perf process (one thread each) doing SENSE ID round
-#                trips for SCALE_SECONDS: I/Os per second, all together
+#                trips for SCALE_SECONDS: I/Os per second, all together;
+#                once through the legacy container, once through the
+#                iommufd cdevs (throughput_cdev, ours with its pin cache)
 #   memory       slab and free memory (/proc/meminfo) before and after
 #                creating 32 mdevs on 32 subchannels, and after opening
 #                all 32 from one process (vfio-perf hold): per mdev;
@@ -83,11 +85,18 @@ scale_remove() {
 	return $bad
 }
 
+# scale_throughput container|cdev: the 8 devices opened through the
+# legacy container (no pin cache for ours) or their iommufd cdevs
 scale_throughput() {
-	local u p f pids= i=0 total=0 n out=/tmp/scale.$DRIVER
+	local how=$1 u p f pids= i=0 total=0 n out=/tmp/scale.$DRIVER tag=throughput
+	[ "$how" = cdev ] && tag=throughput_cdev
 	for u in $(cat $UUIDF); do
-		vfio-perf --group "$(vfio_group_of "$u")" --uuid "$u" \
-			--seconds $SCALE_SECONDS p1 >$out.$i 2>&1 &
+		if [ "$how" = cdev ]; then
+			set -- --cdev "$(vfio_cdev_of "$u")"
+		else
+			set -- --group "$(vfio_group_of "$u")" --uuid "$u"
+		fi
+		vfio-perf "$@" --seconds $SCALE_SECONDS p1 >$out.$i 2>&1 &
 		pids="$pids $!"
 		i=$((i + 1))
 	done
@@ -100,8 +109,8 @@ scale_throughput() {
 		total=$((total + n))
 	done
 	rm -f $out.*
-	echo "@@SAY scale $DRIVER throughput devices=$NR_THROUGHPUT ios=$total seconds=$SCALE_SECONDS iops=$((total / SCALE_SECONDS))" >>$SAYF
-	echo "$((total / SCALE_SECONDS)) I/Os per second over $NR_THROUGHPUT devices"
+	echo "@@SAY scale $DRIVER $tag devices=$NR_THROUGHPUT ios=$total seconds=$SCALE_SECONDS iops=$((total / SCALE_SECONDS))" >>$SAYF
+	echo "$((total / SCALE_SECONDS)) I/Os per second over $NR_THROUGHPUT devices ($how)"
 }
 
 scale_memory() {
@@ -145,10 +154,15 @@ scale_run() {
 	check load load_driver || return
 	if check bind_all scale_bind_all $NR_MEMORY; then
 		if check create_8 scale_create $NR_THROUGHPUT; then
-			if t=$(scale_throughput 2>&1); then
+			if t=$(scale_throughput container 2>&1); then
 				result throughput PASS "$(echo "$t" | tail -n 1)"
 			else
 				result throughput FAIL "$(echo "$t" | tail -n 2 | tr '\n' ' ')"
+			fi
+			if t=$(scale_throughput cdev 2>&1); then
+				result throughput_cdev PASS "$(echo "$t" | tail -n 1)"
+			else
+				result throughput_cdev FAIL "$(echo "$t" | tail -n 2 | tr '\n' ' ')"
 			fi
 			check remove_8 scale_remove
 		fi
