@@ -255,7 +255,8 @@ static void vfio_ccw_cp_test_held_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 5);
 	KUNIT_EXPECT_EQ(test, f->cp.pinned, 5);
 	for (i = 0; i < ARRAY_SIZE(at); i++)
-		KUNIT_EXPECT_EQ(test, host_idaw(host_ccw(f, i), 0), fake_mem_phys(f->mem, G(at[i])));
+		KUNIT_EXPECT_EQ(test, host_idaw(host_ccw(f, i), 0),
+				fake_mem_phys(f->mem, G(at[i])));
 	KUNIT_EXPECT_EQ(test, host_idaw(host_ccw(f, 2), 1), fake_mem_phys(f->mem, G(0x3000)));
 	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_iova_pinned(&f->cp, G(0x3000), PAGE_SIZE));
 
