@@ -74,11 +74,9 @@ libvirt_view() {
 # boot or its busybox dies of a fault the emulation made up (seen in 1
 # of 3 runs on a loaded host).  A run that does not reach "@@INNER done"
 # within INNER_TIMEOUT is retried, up to INNER_ATTEMPTS runs; every
-# attempt is said in the log and counted in the nested_time row.  On a
-# host half as fast as the usual one no run finished within 180 s: 300
-# s each, three of them, still inside the boot's 1200 s.
-INNER_ATTEMPTS=3
-INNER_TIMEOUT=300
+# attempt is said in the log and counted in the nested_time row.
+INNER_ATTEMPTS=4
+INNER_TIMEOUT=180
 
 # inner_run OUT: one run of QEMU with the inner guest; 0 if it got done.
 inner_run() {
