@@ -48,12 +48,6 @@ struct vfio_ccw_fsm_call {
 };
 
 /*
- * Take the installed program off the subchannel.  It is unpinned and
- * freed by vfio_ccw_fsm_unlock(), after the mutex is released: unpinning
- * takes VFIO's IOMMU locks, and VFIO takes our mutex (dma_unmap) with
- * those held.
- */
-/*
  * Wake whoever waits on @state_wq for the condition just stored.  Every
  * I/O passes here three times, nearly always with nobody waiting: the
  * barrier of wq_has_sleeper() orders the store against the check of a
@@ -66,6 +60,12 @@ static void fsm_wake(struct vfio_ccw_parent *parent)
 		wake_up_all(&parent->state_wq);
 }
 
+/*
+ * Take the installed program off the subchannel.  It is unpinned and
+ * freed by vfio_ccw_fsm_unlock(), after the mutex is released: unpinning
+ * takes VFIO's IOMMU locks, and VFIO takes our mutex (dma_unmap) with
+ * those held.
+ */
 static void fsm_retire(struct vfio_ccw_parent *parent, struct vfio_ccw_cp *cp)
 {
 	lockdep_assert_held(&parent->fsm_lock);
