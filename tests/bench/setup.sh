@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # One-time (and idempotent) set-up of the bench on Debian 12 x86_64, as
 # root: Debian packages, Debian's linux-source-6.12, the s390x busybox,
-# and both bench kernels (test, sanitize).  A warm run checks and skips.
+# and the bench kernels (test, sanitize, perf, inner).  A warm run
+# checks and skips.
 #
 #   setup.sh [FLAVOUR...]      default: test sanitize perf inner
 set -euo pipefail

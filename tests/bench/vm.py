@@ -109,9 +109,9 @@ QEMU_BY_FLAVOUR = {
     # two drivers in boots of their own).
     "test": ["-cpu", "max", "-smp", "2", "-m", "1024", "-accel", "tcg,thread=single"],
     "sanitize": ["-cpu", "max", "-smp", "1", "-m", "1024"],
-    # The benchmarks' kernel (tests/kconfig/perf.config) boots as "test".
-    "perf": ["-cpu", "max", "-smp", "2", "-m", "1024", "-accel", "tcg,thread=single"],
 }
+# The benchmarks' kernel (tests/kconfig/perf.config) boots as "test".
+QEMU_BY_FLAVOUR["perf"] = QEMU_BY_FLAVOUR["test"]
 
 # Test subchannels: virtio-blk-ccw devices vblk0, vblk1, ... (QMP ids)
 # on null block backends.  QEMU numbers subchannels in creation order:
