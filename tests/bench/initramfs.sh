@@ -62,23 +62,15 @@ cp -a "$kb/mod-install/lib/modules/$kver" "$root/lib/modules/"
 rm -f "$root/lib/modules/$kver/build" "$root/lib/modules/$kver/source"
 find "$e2e" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/tests/bin/" \;
 # --nested: QEMU and mdevctl (tests/bench/nested-root.sh) and, under
-# /nested, the inner guest's kernel and initramfs.
+# /nested, the bare-metal inner guest (tests/guest/inner).
 if [ "$nested" = 1 ]; then
 	nroot=$("$BENCH_DIR/nested-root.sh") || die "nested user space missing"
-	ikb=$("$BENCH_DIR/kdir.sh" inner) || die "kernel 'inner' not built (setup.sh inner)"
 	cp -a "$nroot"/. "$root/"
 	rm -f "$root/.complete"
 	# mdevctl refuses to run without its callout and notifier directories
 	mkdir -p "$root/nested" "$root/etc/mdevctl.d/scripts.d/callouts" \
 		"$root/etc/mdevctl.d/scripts.d/notifiers"
-	cp "$ikb/arch/s390/boot/bzImage" "$root/nested/bzImage"
-	inner=$(mktemp -d)
-	mkdir -p "$inner/bin"
-	cp "$bb" "$inner/bin/busybox"
-	cp "$REPO_DIR/tests/guest/inner-init" "$inner/init"
-	chmod +x "$inner/init"
-	(cd "$inner" && find . | cpio -o -H newc --quiet | gzip -1) >"$root/nested/initrd.gz"
-	rm -rf "$inner"
+	make -s -C "$REPO_DIR/tests/guest/inner" O="$root/nested" >&2
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
 log "initramfs for '$flavour': $(du -h "$out" | cut -f1)"

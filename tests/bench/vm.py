@@ -501,8 +501,8 @@ def run(args):
     with open(console_path, errors="replace") as f:
         console_lines, known = drop_known_reports(f.read().splitlines())
     dmesg_lines, _ = drop_known_reports(dmesg)
-    # "inner: " lines are an inner guest's console, copied by the nested
-    # suite, which judges that kernel's reports itself.
+    # "inner: " lines are the inner QEMU's output, copied by the nested
+    # suite, which judges them itself.
     reports = kernel_reports(dmesg_lines + [l for l in console_lines
                                             if "@@" not in l and not l.startswith("inner: ")])
     for name in sorted(set(known)):
