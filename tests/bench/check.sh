@@ -54,11 +54,8 @@ BOOTS=(
 )
 
 start=$SECONDS
-# The nested boots also need the inner guest's kernel.
-setup_flavours=$FLAVOURS
-case " $FLAVOURS " in *" test "*) setup_flavours="$FLAVOURS inner" ;; esac
 # shellcheck disable=SC2086
-"$BENCH_DIR/setup.sh" $setup_flavours || die "set-up failed"
+"$BENCH_DIR/setup.sh" $FLAVOURS || die "set-up failed"
 
 out=$REPO_DIR/tests/out/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"

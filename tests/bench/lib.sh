@@ -54,7 +54,6 @@ flavour_fragments() {
 	test) echo "$k/base.config $k/debug.config" ;;
 	sanitize) echo "$k/base.config $k/debug.config $k/sanitize.config" ;;
 	perf) echo "$k/base.config $k/perf.config" ;;
-	inner) echo "$k/inner.config" ;;
 	*) return 1 ;;
 	esac
 }

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # One-time (and idempotent) set-up of the bench on Debian 12 x86_64, as
 # root: Debian packages, Debian's linux-source-6.12, the s390x busybox,
-# and the bench kernels (test, sanitize, perf, inner).  A warm run
+# and the bench kernels (test, sanitize, perf).  A warm run
 # checks and skips.
 #
-#   setup.sh [FLAVOUR...]      default: test sanitize perf inner
+#   setup.sh [FLAVOUR...]      default: test sanitize perf
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -44,7 +44,7 @@ fi
 "$BENCH_DIR/fetch-source.sh"
 
 flavours=("$@")
-[ ${#flavours[@]} -gt 0 ] || flavours=(test sanitize perf inner)
+[ ${#flavours[@]} -gt 0 ] || flavours=(test sanitize perf)
 for f in "${flavours[@]}"; do
 	keep=$("$BENCH_DIR/build-kernel.sh" "$f")
 	# Builds of this flavour for an older fragment or kernel: 1-2 GB each.
