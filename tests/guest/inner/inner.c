@@ -28,6 +28,10 @@ typedef unsigned short u16;
 typedef unsigned int u32;
 typedef unsigned long u64;
 
+#define __packed		__attribute__((packed))
+#define __aligned(n)		__attribute__((aligned(n)))
+#define __noreturn		__attribute__((noreturn))
+
 enum step {
 	STEP_OK,
 	STEP_FIND,		/* no subchannel with a device: last cc */
@@ -66,49 +70,49 @@ struct pmcw {
 	u32 intparm;
 	u32 w1;		/* isc, ena, dnv, devno, ... */
 	u32 w2_7[5];
-} __attribute__((packed, aligned(4)));
+} __packed __aligned(4);
 
 struct scsw {
 	u32 w0;		/* key, flags, fctl, actl, stctl */
 	u32 cpa;
 	u32 w2;		/* dstat, cstat, count */
-} __attribute__((packed, aligned(4)));
+} __packed __aligned(4);
 
 struct schib {
 	struct pmcw pmcw;
 	struct scsw scsw;
 	u8 mda[12];
-} __attribute__((packed, aligned(4)));
+} __packed __aligned(4);
 
 struct irb {
 	struct scsw scsw;
 	u8 esw[20];
 	u8 ecw[32];
 	u8 emw[32];
-} __attribute__((packed, aligned(4)));
+} __packed __aligned(4);
 
 struct orb {
 	u32 intparm;
 	u32 w1;
 	u32 cpa;
 	u32 w3_7[5];
-} __attribute__((packed, aligned(4)));
+} __packed __aligned(4);
 
 struct ccw1 {
 	u8 cmd;
 	u8 flags;
 	u16 count;
 	u32 cda;
-} __attribute__((packed, aligned(8)));
+} __packed __aligned(8);
 
 struct psw {
 	u64 mask;
 	u64 addr;
-} __attribute__((aligned(8)));
+} __aligned(8);
 
 /* the stacks _start and the program-check entry run on */
-u8 boot_stack[16384] __attribute__((aligned(8)));
-u8 pgm_stack[4096] __attribute__((aligned(8)));
+u8 boot_stack[16384] __aligned(8);
+u8 pgm_stack[4096] __aligned(8);
 
 asm("	.section .text.start,\"ax\"\n"
     "	.globl	_start\n"
@@ -128,16 +132,16 @@ void inner_main(void);
 void program_check(void);
 
 /* the channel program: two segments, in pages of their own */
-static struct ccw1 seg1[2] __attribute__((aligned(4096)));
-static struct ccw1 seg2[1] __attribute__((aligned(4096)));
-static u8 senseid[256] __attribute__((aligned(8)));
-static u8 conf[8] __attribute__((aligned(8)));
+static struct ccw1 seg1[2] __aligned(4096);
+static struct ccw1 seg2[1] __aligned(4096);
+static u8 senseid[256] __aligned(8);
+static u8 conf[8] __aligned(8);
 static struct orb orb;
 static struct schib schib;
 static struct irb irb;
 static struct psw done;
 
-static void __attribute__((noreturn)) report(enum step step, u64 flags, u64 addr)
+static void __noreturn report(enum step step, u64 flags, u64 addr)
 {
 	done.mask = (u64)step << 52 | flags << 40 | 0x0002000180000000UL;
 	done.addr = addr;
