@@ -167,53 +167,28 @@ void program_check(void)
 	report(STEP_PROGRAM, 0, (u64)code << 32 | (old & 0xffffffff));
 }
 
-static int stsch(u32 schid, struct schib *s)
-{
-	register unsigned long r1 asm("1") = schid;
-	int cc;
-
-	asm volatile("	stsch	%[s]\n"
-		     "	ipm	%[cc]\n"
-		     "	srl	%[cc],28\n"
-		     : [cc] "=&d" (cc), [s] "=Q" (*s) : "d" (r1) : "cc");
-	return cc;
+/*
+ * The I/O instructions, subchannel id in GPR 1, operand at *p, each
+ * returning its condition code; "memory" covers what they read and store.
+ */
+#define SCH_INSN(insn, type)						\
+static int insn(u32 schid, type *p)					\
+{									\
+	register unsigned long r1 asm("1") = schid;			\
+	int cc;								\
+									\
+	asm volatile("	" #insn "	0(%[p])\n"			\
+		     "	ipm	%[cc]\n"				\
+		     "	srl	%[cc],28\n"				\
+		     : [cc] "=&d" (cc) : "d" (r1), [p] "a" (p)		\
+		     : "cc", "memory");					\
+	return cc;							\
 }
 
-static int msch(u32 schid, struct schib *s)
-{
-	register unsigned long r1 asm("1") = schid;
-	int cc;
-
-	asm volatile("	msch	%[s]\n"
-		     "	ipm	%[cc]\n"
-		     "	srl	%[cc],28\n"
-		     : [cc] "=&d" (cc) : "d" (r1), [s] "Q" (*s) : "cc");
-	return cc;
-}
-
-static int ssch(u32 schid, struct orb *o)
-{
-	register unsigned long r1 asm("1") = schid;
-	int cc;
-
-	asm volatile("	ssch	%[o]\n"
-		     "	ipm	%[cc]\n"
-		     "	srl	%[cc],28\n"
-		     : [cc] "=&d" (cc) : "d" (r1), [o] "Q" (*o) : "cc", "memory");
-	return cc;
-}
-
-static int tsch(u32 schid, struct irb *i)
-{
-	register unsigned long r1 asm("1") = schid;
-	int cc;
-
-	asm volatile("	tsch	%[i]\n"
-		     "	ipm	%[cc]\n"
-		     "	srl	%[cc],28\n"
-		     : [cc] "=&d" (cc), [i] "=Q" (*i) : "d" (r1) : "cc", "memory");
-	return cc;
-}
+SCH_INSN(stsch, struct schib)
+SCH_INSN(msch, struct schib)
+SCH_INSN(ssch, struct orb)
+SCH_INSN(tsch, struct irb)
 
 static u64 tod(void)
 {
