@@ -101,7 +101,7 @@ inner_step() {
 }
 
 nested_qemu() {
-	local t0 t1 out=/tmp/inner.$DRIVER outer mask addr key got n=0 runs=
+	local t0 t1 out=/tmp/inner.$DRIVER outer mask addr cap key got n=0 runs=
 	# What this guest sees through the driver: its SENSE ID answer.
 	outer=$(vfio-senseid --group "$GRP" --uuid "$UUID" 2>&1 |
 		sed -n 's/^control unit \([^ ]*\) device \([^ ]*\)$/\1 \2/p')
@@ -126,8 +126,9 @@ nested_qemu() {
 	# QEMU's own complaints (a vfio-ccw warning, a failed ioctl)
 	check qemu_quiet eval "! grep '^qemu-system-s390x:' $out ||
 		{ fail 'QEMU said the above'; exit 1; }"
-	mask=$(sed -n 's/^PSW: 0x\([0-9a-f]*\) 0x[0-9a-f]*$/\1/p' $out | tail -n 1)
-	addr=$(sed -n 's/^PSW: 0x[0-9a-f]* 0x\([0-9a-f]*\)$/\1/p' $out | tail -n 1)
+	# shellcheck disable=SC2046
+	set -- $(sed -n 's/^PSW: 0x\([0-9a-f]*\) 0x\([0-9a-f]*\)$/\1 \2/p' $out | tail -n 1)
+	mask=${1:-} addr=${2:-} cap=$(echo "${2:-}" | cut -c13-16)
 	key=$(echo "$mask" | cut -c3)
 	check inner_program eval "[ \"$key\" = 0 ] ||
 		{ fail \"inner guest stopped at '\$(inner_step '$key')' (PSW $mask $addr)\"; exit 1; }"
@@ -138,8 +139,8 @@ nested_qemu() {
 	check inner_same_as_outer eval "[ \"$got\" = \"$outer\" ] ||
 		{ fail \"inner guest '$got', this guest through the driver '$outer'\"; exit 1; }"
 	# the low 16 bits: the capacity READ_CONF read, in sectors
-	check inner_virtio_conf eval "[ \$((0x\$(echo $addr | cut -c13-16))) = $DISK_SECTORS ] ||
-		{ fail \"capacity 0x\$(echo $addr | cut -c13-16) sectors, not $DISK_SECTORS\"; exit 1; }"
+	check inner_virtio_conf eval "[ \$((0x${cap:-0})) = $DISK_SECTORS ] ||
+		{ fail \"capacity 0x$cap sectors, not $DISK_SECTORS\"; exit 1; }"
 	# The start went through this driver, as its tracepoints tell: ours
 	# traces the translation (2 segments, 3 CCWs); upstream's traces an
 	# IO_REQ dispatched in IDLE (2), an INTERRUPT in CP_PENDING (4) and
