@@ -13,7 +13,7 @@
 #   make install       into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
 #   make intree KSRC=  replace upstream's vfio_ccw in a kernel source tree
 #
-# KDIR defaults to the cached "test" bench kernel (tests/bench/); on a
+# KDIR defaults to the cached "test" bench kernel (tests/host/); on a
 # real s390 host point it at the configured source tree of the running
 # kernel (the driver needs drivers/s390/cio/*.h, which no headers
 # package ships).
@@ -42,10 +42,11 @@ else
 
 SHELL := /bin/bash
 PWD := $(shell pwd)
-BENCH := $(PWD)/tests/bench
+HOST := $(PWD)/tests/host
+RUN := $(PWD)/tests/run
 
 ifeq ($(origin KDIR),undefined)
-KDIR := $(shell $(BENCH)/kdir.sh test 2>/dev/null)
+KDIR := $(shell $(HOST)/kdir.sh test 2>/dev/null)
 KDIR_FROM_BENCH := 1
 endif
 
@@ -107,7 +108,7 @@ clean:
 	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
 		$(KMAKE) VFIO_CCW_KUNIT=m clean; \
 	fi
-	rm -rf .tmp_versions tests/e2e/build
+	rm -rf .tmp_versions tests/guest/selftests/build
 
 # --- static checks -------------------------------------------------------
 
@@ -121,10 +122,10 @@ sparse: kdir-check
 
 # The ignore list lives in .checkpatch.conf, one commented entry per line.
 checkpatch: kdir-check
-	$(BENCH)/checkpatch.sh $(KDIR) $(SOURCES)
+	$(RUN)/checkpatch.sh $(KDIR) $(SOURCES)
 
 kerneldoc: kdir-check
-	$(BENCH)/kerneldoc.sh $(KDIR) $(SOURCES)
+	$(RUN)/kerneldoc.sh $(KDIR) $(SOURCES)
 
 w1: kdir-check
 	$(KMAKE) VFIO_CCW_KUNIT=m clean >/dev/null
@@ -134,18 +135,18 @@ w1: kdir-check
 # --- the bench -----------------------------------------------------------
 
 setup:
-	$(BENCH)/setup.sh
+	$(HOST)/setup.sh
 
 demo:
-	$(BENCH)/demo.sh
+	$(RUN)/demo.sh
 
 bench:
-	$(BENCH)/bench.sh
+	$(RUN)/bench.sh
 
 fuzz:
-	$(BENCH)/fuzz.sh
+	$(RUN)/fuzz.sh
 
 check:
-	$(BENCH)/check.sh
+	$(RUN)/check.sh
 
 endif

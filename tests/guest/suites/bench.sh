@@ -11,7 +11,7 @@
 #             profiler, the functions that cost most per I/O
 #
 # Every figure also goes to the console as "@@SAY bench <driver> ...",
-# from which tests/bench/perf.py makes the table, the fit and the plot.
+# from which tests/run/perf.py makes the table, the fit and the plot.
 SUITE=bench
 SCH=0.0.0000
 BENCH_LOOPS=1000

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# A real DASD (3390 on a 3990, under Hercules: tests/bench/vm.py
+# A real DASD (3390 on a 3990, under Hercules: tests/vm/vm.py
 # --machine hercules): the ECKD channel programs of vfio-eckd through
 # each driver, on the DASD at device number 0.0.0120.  Each driver writes
 # its own cylinders with its own seed; every written run is also announced

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# The errno catalogue (tests/e2e/errno_catalogue.def, rendered into
+# The errno catalogue (tests/guest/selftests/errno_catalogue.def, rendered into
 # Documentation/errno-catalogue.rst): every way a request can be
 # refused, through the container and through the iommufd cdev, one row
 # per case and path.  Each driver is held to its own column: ours, and

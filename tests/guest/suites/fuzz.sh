@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Structured-random requests through the uAPI (tests/e2e/vfio-fuzz.c),
+# Structured-random requests through the uAPI (tests/guest/selftests/vfio-fuzz.c),
 # deterministic from a seed, against each driver.  For our module the
 # fuzzer also checks through debugfs that nothing stays pinned while the
 # device is idle.  vccw.fuzz_requests=N and vccw.fuzz_seed=S on the

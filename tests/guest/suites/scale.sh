@@ -15,7 +15,7 @@
 #                for slab caches the second finds grown
 #
 # Figures go to the console as "@@SAY scale <driver> ..." for
-# tests/bench/perf.py, and into the rows.
+# tests/run/perf.py, and into the rows.
 SUITE=scale
 SCALE_SECONDS=10
 NR_THROUGHPUT=8

@@ -7,7 +7,7 @@
 #
 # VFIO_CCW_FLAVOURS limits the kernels ("test sanitize" by default).
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../host/lib.sh"
 
 FLAVOURS=${VFIO_CCW_FLAVOURS:-test sanitize perf}
 # Boots: name|kernel flavour|suites|extra vm.py arguments|timeout (s).
@@ -56,7 +56,7 @@ BOOTS=(
 
 start=$SECONDS
 # shellcheck disable=SC2086
-"$BENCH_DIR/setup.sh" $FLAVOURS || die "set-up failed"
+"$HOST_DIR/setup.sh" $FLAVOURS || die "set-up failed"
 
 out=$REPO_DIR/tests/out/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
@@ -71,7 +71,7 @@ row() {
 rows+=("$out/host.tsv")
 
 # --- static checks, against the test kernel ---------------------------------
-if python3 "$BENCH_DIR/catalogue.py" check >"$out/static-catalogue.log" 2>&1; then
+if python3 "$RUN_DIR/catalogue.py" check >"$out/static-catalogue.log" 2>&1; then
 	row static.errno_catalogue PASS "$(tail -n 1 "$out/static-catalogue.log")"
 else
 	row static.errno_catalogue FAIL "$(tail -n 1 "$out/static-catalogue.log")"
@@ -87,7 +87,7 @@ done
 
 # --- packaging, on the host: install, DKMS, in tree, the newest kernel -----
 log "packaging: make install, DKMS, in-tree build, newest kernel"
-"$BENCH_DIR/packaging.sh" "$out/packaging" >>"$out/host.tsv" ||
+"$RUN_DIR/packaging.sh" "$out/packaging" >>"$out/host.tsv" ||
 	row pkg.run FAIL "packaging.sh failed (see $out/packaging)"
 
 # --- the guest suites, one boot each ----------------------------------------
@@ -95,19 +95,19 @@ kunit_py=$(ksrc_dir)/tools/testing/kunit/kunit.py
 for boot in "${BOOTS[@]}"; do
 	IFS='|' read -r name f suites extra timeout <<<"$boot"
 	case " $FLAVOURS " in *" $f "*) ;; *) continue ;; esac
-	kb=$("$BENCH_DIR/kdir.sh" "$f") || die "kernel '$f' missing after set-up"
+	kb=$("$HOST_DIR/kdir.sh" "$f") || die "kernel '$f' missing after set-up"
 	vm=$out/vm-$name
 	mkdir -p "$vm"
 	irx=
 	case ",$suites," in *,nested,*) irx=--nested ;; esac
 	# shellcheck disable=SC2086
-	if ! "$BENCH_DIR/initramfs.sh" "$f" "$vm/initrd.gz" $irx 2>"$vm/initramfs.log"; then
+	if ! "$VM_DIR/initramfs.sh" "$f" "$vm/initrd.gz" $irx 2>"$vm/initramfs.log"; then
 		row "vm.$name.initramfs" FAIL "$(tail -n1 "$vm/initramfs.log")"
 		continue
 	fi
 	log "booting '$name' ('$f' kernel${extra:+, $extra}): suites $suites"
 	# shellcheck disable=SC2086
-	python3 "$BENCH_DIR/vm.py" --flavour "$f" --name "$name" $extra \
+	python3 "$VM_DIR/vm.py" --flavour "$f" --name "$name" $extra \
 		--kernel "$kb/arch/s390/boot/bzImage" --initrd "$vm/initrd.gz" \
 		--suites "$suites" --out "$vm" --timeout "$timeout"
 	if [ -f "$vm/results.tsv" ]; then
@@ -121,7 +121,7 @@ for boot in "${BOOTS[@]}"; do
 		python3 "$kunit_py" parse --json="$vm/kunit.json" "$vm/ktap.txt" \
 			>"$vm/kunit-parse.log" 2>&1
 		if [ -s "$vm/kunit.json" ]; then
-			python3 "$BENCH_DIR/report.py" kunit-rows "$vm/kunit.json" "$vm/kunit.tsv"
+			python3 "$RUN_DIR/report.py" kunit-rows "$vm/kunit.json" "$vm/kunit.tsv"
 			sed -i "s/^kunit\./kunit.$name./" "$vm/kunit.tsv"
 			rows+=("$vm/kunit.tsv")
 		else
@@ -133,6 +133,6 @@ done
 log "all done in $((SECONDS - start)) s; logs in $out"
 # Figures of the bench, scale and dasd boots (make bench runs a bigger
 # DASD one and draws the plot).
-python3 "$BENCH_DIR/perf.py" table "$out"/vm-bench/said.txt "$out"/vm-scale/said.txt
-python3 "$BENCH_DIR/report.py" bench-table "$out"/vm-bench/said.txt "$out"/vm-dasd/said.txt
-python3 "$BENCH_DIR/report.py" summary "${rows[@]}"
+python3 "$RUN_DIR/perf.py" table "$out"/vm-bench/said.txt "$out"/vm-scale/said.txt
+python3 "$RUN_DIR/report.py" bench-table "$out"/vm-bench/said.txt "$out"/vm-dasd/said.txt
+python3 "$RUN_DIR/report.py" summary "${rows[@]}"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The newest kernel source Debian ships (the highest linux-source-X.Y in
 # forky), fetched with the same private apt state as fetch-source.sh,
-# configured with tests/kconfig/newest.config and built (vmlinux and
+# configured with tests/guest/kconfig/newest.config and built (vmlinux and
 # modules: modpost needs its Module.symvers) into the cache, keyed by
 # version and fragment like the bench kernels.  Prints the build
 # directory; progress goes to stderr.
@@ -45,7 +45,7 @@ if [ ! -f "$tree/Makefile" ]; then
 	rm -f "$deb"
 fi
 
-frag=$REPO_DIR/tests/kconfig/newest.config
+frag=$REPO_DIR/tests/guest/kconfig/newest.config
 key=$(cat "$frag" "$0" | sha256sum | cut -c1-12)
 out=$VFIO_CCW_CACHE/build/newest-$ver-$key
 if [ -f "$out/.complete" ]; then

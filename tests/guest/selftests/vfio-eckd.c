@@ -34,7 +34,7 @@
  * test reads it back and compares, and prints one line per written run
  *   image C H R N SEED
  * for the host, which checks the same pattern in the DASD image file
- * (tests/bench/ckdimage.py).  Cylinder 0 (the volume label) is never
+ * (tests/vm/ckdimage.py).  Cylinder 0 (the volume label) is never
  * written.  On success the last line says what was observed; on failure
  * the program exits non-zero with the reason.
  */

@@ -18,7 +18,7 @@ A plain (uncompressed) Hercules CKD image, as `dasdinit` writes it:
     ckdimage.py check IMAGE C H R N SEED  N records from C/H/R carry the
                                           vfio-eckd pattern of SEED
 
-The pattern is the one tests/e2e/vfio-eckd.c writes: a xorshift32
+The pattern is the one tests/guest/selftests/vfio-eckd.c writes: a xorshift32
 stream per record, seeded from (seed, cylinder, head, record).
 """
 

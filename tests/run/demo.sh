@@ -6,19 +6,19 @@
 # create an mdev through sysfs, open it through VFIO, run a channel
 # program where the driver supports it, remove, unbind, unload.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../host/lib.sh"
 
 start=$SECONDS
-"$BENCH_DIR/setup.sh" test
+"$HOST_DIR/setup.sh" test
 log "building vfio_ccw.ko"
 make -s -C "$REPO_DIR" modules
 out=$REPO_DIR/tests/out/demo
 rm -rf "$out"
 mkdir -p "$out"
-"$BENCH_DIR/initramfs.sh" test "$out/initrd.gz"
-kb=$("$BENCH_DIR/kdir.sh" test)
+"$VM_DIR/initramfs.sh" test "$out/initrd.gz"
+kb=$("$HOST_DIR/kdir.sh" test)
 log "booting the s390x guest (qemu-system-s390x, TCG)"
-python3 "$BENCH_DIR/vm.py" --flavour test --kernel "$kb/arch/s390/boot/bzImage" \
+python3 "$VM_DIR/vm.py" --flavour test --kernel "$kb/arch/s390/boot/bzImage" \
 	--initrd "$out/initrd.gz" --suites demo --out "$out" --timeout 600
 failed=$(awk -F'\t' '$3 != "PASS"' "$out/results.tsv")
 if [ -n "$failed" ]; then

@@ -9,16 +9,16 @@
 # vfio_ccw.ko and KUnit module built against that flavour, and the e2e
 # programs cross-compiled against the kernel's installed uAPI headers.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../host/lib.sh"
 
 flavour=${1:?usage: initramfs.sh FLAVOUR OUT.gz [--nested]}
 out=${2:?usage: initramfs.sh FLAVOUR OUT.gz [--nested]}
 nested=0
 [ "${3:-}" = --nested ] && nested=1
-kb=$("$BENCH_DIR/kdir.sh" "$flavour") || die "kernel '$flavour' not built"
+kb=$("$HOST_DIR/kdir.sh" "$flavour") || die "kernel '$flavour' not built"
 kver=$(cat "$kb/include/config/kernel.release")
 bb=$VFIO_CCW_CACHE/busybox/bin/busybox
-[ -x "$bb" ] || die "s390x busybox missing; run tests/bench/fetch-source.sh"
+[ -x "$bb" ] || die "s390x busybox missing; run tests/host/fetch-source.sh"
 
 # Our modules, built in a copy of the sources so that ./vfio_ccw.ko (the
 # "test" build of `make`) is left alone.  Kbuild goes by time stamps,
@@ -29,7 +29,7 @@ modsrc=$VFIO_CCW_CACHE/modbuild/$flavour
 mkdir -p "$modsrc"
 rsync -a --delete --include='*/' --include='*.c' --include='*.h' \
 	--include='Makefile' --include='Kbuild' --include='Kconfig' --exclude='*' \
-	--exclude='/tests/e2e/' --exclude='/.git/' \
+	--exclude='/tests/guest/' --exclude='/tests/out/' --exclude='/.git/' \
 	"$REPO_DIR/" "$modsrc/"
 src_hash=$(cd "$modsrc" && find . -type f \( -name '*.[ch]' -o -name Makefile -o -name Kconfig \) \
 	! -name '*.mod.c' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
@@ -42,12 +42,12 @@ echo "$src_hash" >"$modsrc/.src-hash"
 
 # Test programs, static, against this kernel's uAPI headers; the build
 # directory is named by a hash of their sources, for the same reason.
-e2e_hash=$(cat "$REPO_DIR"/tests/e2e/Makefile "$REPO_DIR"/tests/e2e/*.[ch] "$REPO_DIR"/tests/e2e/*.def | sha256sum | cut -c1-12)
+e2e_hash=$(cat "$REPO_DIR"/tests/guest/selftests/Makefile "$REPO_DIR"/tests/guest/selftests/*.[ch] "$REPO_DIR"/tests/guest/selftests/*.def | sha256sum | cut -c1-12)
 e2e=$VFIO_CCW_CACHE/e2e/$flavour-$e2e_hash
 for old in "$VFIO_CCW_CACHE/e2e/$flavour" "$VFIO_CCW_CACHE/e2e/$flavour"-*; do
 	[ -d "$old" ] && [ "$old" != "$e2e" ] && rm -rf "$old"
 done
-make -s -C "$REPO_DIR/tests/e2e" O="$e2e" UAPI="$kb/hdr-install/include" >&2
+make -s -C "$REPO_DIR/tests/guest/selftests" O="$e2e" UAPI="$kb/hdr-install/include" >&2
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -61,10 +61,10 @@ cp "$modsrc/vfio_ccw.ko" "$modsrc/tests/kunit/vfio_ccw_kunit.ko" "$root/tests/mo
 cp -a "$kb/mod-install/lib/modules/$kver" "$root/lib/modules/"
 rm -f "$root/lib/modules/$kver/build" "$root/lib/modules/$kver/source"
 find "$e2e" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/tests/bin/" \;
-# --nested: QEMU and mdevctl (tests/bench/nested-root.sh) and, under
+# --nested: QEMU and mdevctl (tests/host/nested-root.sh) and, under
 # /nested, the bare-metal inner guest (tests/guest/inner).
 if [ "$nested" = 1 ]; then
-	nroot=$("$BENCH_DIR/nested-root.sh") || die "nested user space missing"
+	nroot=$("$HOST_DIR/nested-root.sh") || die "nested user space missing"
 	cp -a "$nroot"/. "$root/"
 	rm -f "$root/.complete"
 	# mdevctl refuses to run without its callout and notifier directories

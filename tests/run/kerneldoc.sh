@@ -4,7 +4,7 @@
 #
 #   kerneldoc.sh KDIR FILE...
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../host/lib.sh"
 kdir=${1:?usage: kerneldoc.sh KDIR FILE...}
 shift
 src=$(ksrc_dir)

@@ -11,7 +11,7 @@ guest suites.
 3390 DASD on a 3990 control unit at device number 0120 (a fresh plain
 image, DIR/dasd0120.3390) and a 3215 console at 0009; after Hercules has
 shut down, every @@CKDCHECK the guest announced is checked in the image
-(tests/bench/ckdimage.py) and becomes a row of its own.
+(tests/vm/ckdimage.py) and becomes a row of its own.
 
 The guest (tests/guest/init) reports on the console; this runner keeps
 the whole console in DIR/console.log, answers @@QMP requests on the QMP
@@ -110,7 +110,7 @@ QEMU_BY_FLAVOUR = {
     "test": ["-cpu", "max", "-smp", "2", "-m", "1024", "-accel", "tcg,thread=single"],
     "sanitize": ["-cpu", "max", "-smp", "1", "-m", "1024"],
 }
-# The benchmarks' kernel (tests/kconfig/perf.config) boots as "test".
+# The benchmarks' kernel (tests/guest/kconfig/perf.config) boots as "test".
 QEMU_BY_FLAVOUR["perf"] = QEMU_BY_FLAVOUR["test"]
 
 # Test subchannels: virtio-blk-ccw devices vblk0, vblk1, ... (QMP ids)

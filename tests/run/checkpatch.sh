@@ -5,7 +5,7 @@
 #
 #   checkpatch.sh KDIR FILE...
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../host/lib.sh"
 kdir=${1:?usage: checkpatch.sh KDIR FILE...}
 shift
 src=$(ksrc_dir)

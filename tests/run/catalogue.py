@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The errno catalogue: tests/e2e/errno_catalogue.def rendered as the
+"""The errno catalogue: tests/guest/selftests/errno_catalogue.def rendered as the
 table of Documentation/errno-catalogue.rst.
 
     catalogue.py check       exit 1 (and say why) if the document's table
@@ -109,7 +109,7 @@ def main():
             f.write(head + BEGIN + "\n" + table + END + tail)
         return 0
     if old != table:
-        print(f"{DOC} is out of date with {DEF}: run tests/bench/catalogue.py write")
+        print(f"{DOC} is out of date with {DEF}: run tests/run/catalogue.py write")
         return 1
     print(f"errno catalogue: {sum(1 for it in items if it[0] == 'case')} cases, "
           "document in step")

@@ -12,7 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 flavour=${1:?usage: build-kernel.sh FLAVOUR}
-src=$(ksrc_dir) || die "kernel source not fetched; run tests/bench/fetch-source.sh"
+src=$(ksrc_dir) || die "kernel source not fetched; run tests/host/fetch-source.sh"
 out=$(kbuild_dir "$flavour")
 
 if [ -f "$out/.complete" ]; then

@@ -9,9 +9,14 @@
 : "${VFIO_CCW_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/vfio-ccw-bench}"
 export VFIO_CCW_CACHE
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(cd "$BENCH_DIR/../.." && pwd)
-export BENCH_DIR REPO_DIR
+# The parts of tests/: host set-up (here), the VM runner and image tools,
+# what runs in the guest, and the commands behind the make targets.
+HOST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$HOST_DIR/../.." && pwd)
+VM_DIR=$REPO_DIR/tests/vm
+GUEST_DIR=$REPO_DIR/tests/guest
+RUN_DIR=$REPO_DIR/tests/run
+export HOST_DIR REPO_DIR VM_DIR GUEST_DIR RUN_DIR
 
 # The kernel we test against: Debian's linux-source package of this series.
 KSERIES=6.12
@@ -48,7 +53,7 @@ ksrc_version() {
 
 # Fragments that make up a flavour, in merge order.
 flavour_fragments() {
-	local k=$REPO_DIR/tests/kconfig
+	local k=$REPO_DIR/tests/guest/kconfig
 
 	case "$1" in
 	test) echo "$k/base.config $k/debug.config" ;;
@@ -63,9 +68,9 @@ flavour_fragments() {
 flavour_key() {
 	local frags ver
 	frags=$(flavour_fragments "$1") || die "unknown flavour '$1'"
-	ver=$(ksrc_version) || die "kernel source not fetched; run tests/bench/setup.sh"
+	ver=$(ksrc_version) || die "kernel source not fetched; run tests/host/setup.sh"
 	# shellcheck disable=SC2086
-	echo "$1-$ver-$(cat $frags "$BENCH_DIR/build-kernel.sh" | sha256sum | cut -c1-12)"
+	echo "$1-$ver-$(cat $frags "$HOST_DIR/build-kernel.sh" | sha256sum | cut -c1-12)"
 }
 
 # Build directory (O=) of a flavour.

@@ -41,12 +41,12 @@ else
 	log "Debian packages present"
 fi
 
-"$BENCH_DIR/fetch-source.sh"
+"$HOST_DIR/fetch-source.sh"
 
 flavours=("$@")
 [ ${#flavours[@]} -gt 0 ] || flavours=(test sanitize perf)
 for f in "${flavours[@]}"; do
-	keep=$("$BENCH_DIR/build-kernel.sh" "$f")
+	keep=$("$HOST_DIR/build-kernel.sh" "$f")
 	# Builds of this flavour for an older fragment or kernel: 1-2 GB each.
 	for old in "$VFIO_CCW_CACHE/build/$f"-*; do
 		if [ -d "$old" ] && [ "$old" != "$keep" ]; then

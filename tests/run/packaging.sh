@@ -16,14 +16,14 @@
 #                      (twice: the second run changes nothing), then the
 #                      module built there, as an in-tree module, warning-free
 #   pkg.newest         the module against the newest kernel Debian ships
-#                      (tests/bench/newest-kernel.sh), compile- and
+#                      (tests/host/newest-kernel.sh), compile- and
 #                      modpost-clean
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../host/lib.sh"
 
 out=${1:?usage: packaging.sh OUT_DIR}
 mkdir -p "$out"
-kb=$("$BENCH_DIR/kdir.sh" test) || die "test kernel missing"
+kb=$("$HOST_DIR/kdir.sh" test) || die "test kernel missing"
 krel=$(cat "$kb/include/config/kernel.release")
 tmp=$(mktemp -d "$VFIO_CCW_CACHE/pkg.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -74,7 +74,7 @@ dkms_() {
 	dkms --dkmstree "$tmp/dkms" --sourcetree "$tmp/src" --installtree "$tmp/inst" "$@"
 }
 if ! command -v dkms >/dev/null; then
-	row pkg.dkms FAIL "dkms is not installed (tests/bench/setup.sh installs it)"
+	row pkg.dkms FAIL "dkms is not installed (tests/host/setup.sh installs it)"
 else
 	mkdir -p "$tmp/dkms" "$tmp/inst/$krel"
 	if dkms_ add -m vfio-ccw -v 1.0 >"$out/dkms.log" 2>&1 &&
@@ -134,7 +134,7 @@ fi
 
 # --- the newest kernel -----------------------------------------------------------
 log "packaging: the newest kernel"
-if nb=$("$BENCH_DIR/newest-kernel.sh" 2>"$out/newest-kernel.log"); then
+if nb=$("$HOST_DIR/newest-kernel.sh" 2>"$out/newest-kernel.log"); then
 	nrel=$(cat "$nb/include/config/kernel.release")
 	rm -rf "$tmp/newest" && mkdir -p "$tmp/newest"
 	cp -r "$src"/. "$tmp/newest/"
