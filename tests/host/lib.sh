@@ -63,14 +63,30 @@ flavour_fragments() {
 	esac
 }
 
-# Cache key of a flavour: kernel version plus a hash of its fragments and
-# of the script that builds it.
+# build_key SCRIPT FRAGMENT...: a hash of what a kernel build depends
+# on: the options the fragments set once merged (the last fragment to
+# name a symbol wins, as with merge_config.sh), sorted, and the commands
+# of the script that builds it without its comments.  A comment or the
+# order of lines costs no kernel build.
+build_key() {
+	local script=$1
+	shift
+	{
+		awk '
+			/^CONFIG_[A-Za-z0-9_]+=/ { s = $0; sub(/=.*/, "", s); opt[s] = $0 }
+			/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { opt[$2] = $0 }
+			END { for (s in opt) print opt[s] }' "$@" | LC_ALL=C sort
+		grep -v -E '^[[:space:]]*(#|$)' "$script"
+	} | sha256sum | cut -c1-12
+}
+
+# Cache key of a flavour: its name, the kernel version, build_key.
 flavour_key() {
 	local frags ver
 	frags=$(flavour_fragments "$1") || die "unknown flavour '$1'"
 	ver=$(ksrc_version) || die "kernel source not fetched; run tests/host/setup.sh"
 	# shellcheck disable=SC2086
-	echo "$1-$ver-$(cat $frags "$HOST_DIR/build-kernel.sh" | sha256sum | cut -c1-12)"
+	echo "$1-$ver-$(build_key "$HOST_DIR/build-kernel.sh" $frags)"
 }
 
 # Build directory (O=) of a flavour.

@@ -46,7 +46,7 @@ if [ ! -f "$tree/Makefile" ]; then
 fi
 
 frag=$REPO_DIR/tests/guest/kconfig/newest.config
-key=$(cat "$frag" "$0" | sha256sum | cut -c1-12)
+key=$(build_key "$0" "$frag")
 out=$VFIO_CCW_CACHE/build/newest-$ver-$key
 if [ -f "$out/.complete" ]; then
 	log "newest kernel ($pkg $ver) is cached: $out"
