@@ -1,21 +1,127 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for guest suites (busybox sh).  A suite is a file in
 # /tests/suites/ sourced in a subshell; it calls `for_each_driver fn` to
-# run fn once against our module ("ours") and once against upstream's
-# ("peer", reported in the peer column), in the same boot.
+# run fn against the module the boot names (vccw.drivers=: "ours", or
+# upstream's, "peer").
 
 CSS=/sys/bus/css
 KVER=$(uname -r)
 PEER_KO=/lib/modules/$KVER/kernel/drivers/s390/cio/vfio_ccw.ko
 OURS_KO=/tests/modules/vfio_ccw.ko
 DRIVER=ours
-SUITE=${SUITE:-unknown}
 
-# result NAME PASS|FAIL|SKIP [reason...]
+# --- KTAP ------------------------------------------------------------------
+# Results are KTAP (Documentation/dev-tools/ktap.rst) on the console,
+# fd 3 (see /init): /init is the top-level test, each suite one of its
+# subtests, each row of a suite a test of the suite, and a selftest
+# program's own KTAP is nested below the row that ran it (ktap_run).
+# Rows are reported from subshells too, so the open groups live in
+# files: $KTAP_DIR/depth, and per depth D the group's name (D.name), its
+# tests so far (D.n) and whether one failed (D.bad).
+KTAP_DIR=/tmp/ktap
+
+ktap_depth() {
+	cat $KTAP_DIR/depth 2>/dev/null || echo 0
+}
+
+# ktap_line DEPTH TEXT: TEXT indented for DEPTH, on the console
+ktap_line() {
+	local i=0 ind=
+	while [ $i -lt "$1" ]; do
+		ind="$ind    "
+		i=$((i + 1))
+	done
+	echo "$ind$2" >&3
+}
+
+# ktap_begin NAME: open a group of tests below the current one
+ktap_begin() {
+	local d
+	d=$(($(ktap_depth) + 1))
+	mkdir -p $KTAP_DIR
+	echo $d >$KTAP_DIR/depth
+	echo "$1" >$KTAP_DIR/$d.name
+	rm -f $KTAP_DIR/$d.n $KTAP_DIR/$d.bad
+	ktap_line $d "KTAP version 1"
+	ktap_line $d "# Subtest: $1"
+}
+
+# ktap_end NAME: close group NAME (and first, as failed, any group it
+# left open): FAIL if one of its tests failed, else PASS
+ktap_end() {
+	local d v
+	d=$(ktap_depth)
+	while [ "$d" -gt 0 ]; do
+		v=PASS
+		[ -e $KTAP_DIR/$d.bad ] && v=FAIL
+		if [ "$(cat $KTAP_DIR/$d.name)" = "$1" ]; then
+			echo $((d - 1)) >$KTAP_DIR/depth
+			result "$1" $v
+			return
+		fi
+		echo $((d - 1)) >$KTAP_DIR/depth
+		result "$(cat $KTAP_DIR/$d.name)" FAIL "left open by $1"
+		d=$((d - 1))
+	done
+}
+
+# result NAME PASS|FAIL|SKIP [reason...]: one test of the current group.
+# The reason goes on a diagnostic line before the result ("# NAME: ..."),
+# and after "# SKIP" for a skip.
 result() {
-	local name=$1 verdict=$2
+	local name=$1 verdict=$2 d n why
 	shift 2
-	echo "@@RESULT $SUITE.$name $DRIVER $verdict $*"
+	why=$(echo "$*" | tr '\n' ' ' | sed 's/ *$//')
+	d=$(ktap_depth)
+	n=$(($(cat $KTAP_DIR/$d.n 2>/dev/null || echo 0) + 1))
+	echo $n >$KTAP_DIR/$d.n
+	[ -n "$why" ] && ktap_line $d "# $name: $why"
+	case $verdict in
+	PASS) ktap_line $d "ok $n $name" ;;
+	SKIP) ktap_line $d "ok $n $name # SKIP ${why:-no reason given}" ;;
+	*)
+		touch $KTAP_DIR/$d.bad
+		ktap_line $d "not ok $n $name"
+		;;
+	esac
+}
+
+# ktap_nest DEPTH: KTAP on stdin as a subtest at DEPTH (its own version
+# line dropped: ktap_run has printed the subtest's header); a line that
+# is not KTAP (a program's stderr) becomes a diagnostic
+ktap_nest() {
+	local ind= i=0
+	while [ $i -lt "$1" ]; do
+		ind="$ind    "
+		i=$((i + 1))
+	done
+	awk -v ind="$ind" '
+		NR == 1 && /^[ \t]*K?TAP version/ { next }
+		/^[ \t]*(ok |not ok |1\.\.[0-9]|#|KTAP version|TAP version)/ { print ind $0; fflush(); next }
+		{ print ind "# " $0; fflush() }'
+}
+
+# ktap_run NAME SECONDS COMMAND...: run a selftest program (KTAP on its
+# stdout, tools/testing/selftests/kselftest_harness.h) as the row NAME,
+# its tests nested below; the row's verdict is the program's exit
+# status (4, KSFT_SKIP: skipped).  Its output stays in $KTAP_DIR/run.out.
+ktap_run() {
+	local name=$1 secs=$2 d rc
+	shift 2
+	d=$(($(ktap_depth) + 1))
+	ktap_line $d "KTAP version 1"
+	ktap_line $d "# Subtest: $name"
+	{
+		timeout "$secs" "$@" 2>&1
+		echo $? >$KTAP_DIR/run.rc
+	} | tee $KTAP_DIR/run.out | ktap_nest $d >&3
+	rc=$(cat $KTAP_DIR/run.rc)
+	case $rc in
+	0) result "$name" PASS ;;
+	4) result "$name" SKIP "$(grep -v '^ok\|^not ok' $KTAP_DIR/run.out | tail -n 1)" ;;
+	124 | 143) result "$name" FAIL "timed out after $secs s" ;;
+	*) result "$name" FAIL "exit status $rc" ;;
+	esac
 }
 
 # check NAME COMMAND...: PASS if the command succeeds, else FAIL with
@@ -172,6 +278,11 @@ with_mdev() {
 	if check create_mdev create_mdev $SCH "$UUID"; then
 		GRP=$(vfio_group_of "$UUID")
 		CDEV=$(vfio_cdev_of "$UUID")
+		# for the selftests (vfio_open_env(), selftest.h)
+		export VFIO_CCW_GROUP=$GRP VFIO_CCW_UUID=$UUID VFIO_CCW_CDEV=$CDEV
+		VFIO_CCW_STATUS=
+		[ "$DRIVER" = ours ] && VFIO_CCW_STATUS=/sys/kernel/debug/vfio_ccw/$SCH/status
+		export VFIO_CCW_STATUS
 		"$1"
 		if [ -d "/sys/bus/mdev/devices/$UUID" ]; then
 			check remove_mdev remove_mdev "$UUID"
@@ -207,16 +318,23 @@ leak_check() {
 	echo clear >$f
 }
 
-# for_each_driver FN: run FN for ours, then for the peer (or for the
-# drivers named by vccw.drivers= on the kernel command line).  Each run
-# starts from a subchannel bound to io_subchannel and no vfio_ccw module.
+# for_each_driver FN: run FN for each driver the boot names (vccw.drivers=
+# on the kernel command line: ours, peer or both, in a group of rows
+# each when both).  Each run starts from a subchannel bound to
+# io_subchannel and no vfio_ccw module.
 for_each_driver() {
-	for DRIVER in ${DRIVERS:-ours peer}; do
+	local both=
+	case "${DRIVERS:-ours}" in *" "*) both=1 ;; esac
+	for DRIVER in ${DRIVERS:-ours}; do
+		export VFIO_CCW_DRIVER=$DRIVER
 		if [ -d /sys/module/vfio_ccw ]; then
 			rmmod vfio_ccw 2>/dev/null
 		fi
+		# two drivers in one boot (make bench): a group of rows each
+		[ -n "$both" ] && ktap_begin $DRIVER
 		"$1"
 		leak_check
+		[ -n "$both" ] && ktap_end $DRIVER
 	done
 	DRIVER=ours
 }

@@ -110,6 +110,33 @@ void vfio_open_from_args(struct vfio_dev *d, int *argc, char **argv)
 		die("open %s: %s", cdev ? cdev : uuid, strerror(-ret));
 }
 
+static const char *need_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v)
+		die("%s is not set (the guest suite names the device there)", name);
+	return v;
+}
+
+void vfio_open_env(struct vfio_dev *d, const char *path)
+{
+	const char *what;
+	int ret;
+
+	if (!strcmp(path, "container")) {
+		what = need_env("VFIO_CCW_UUID");
+		ret = vfio_open_container(d, need_env("VFIO_CCW_GROUP"), what);
+	} else if (!strcmp(path, "cdev")) {
+		what = need_env("VFIO_CCW_CDEV");
+		ret = vfio_open_cdev(d, what);
+	} else {
+		die("no way to open a device called '%s'", path);
+	}
+	if (ret)
+		die("open %s through the %s: %s", what, path, strerror(-ret));
+}
+
 void vfio_close(struct vfio_dev *d)
 {
 	if (d->fd >= 0)

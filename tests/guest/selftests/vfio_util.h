@@ -27,6 +27,12 @@ int vfio_open_container(struct vfio_dev *d, const char *group, const char *uuid)
 int vfio_open_cdev(struct vfio_dev *d, const char *cdev);
 /* Parse --group N --uuid U | --cdev PATH from argv; dies on misuse. */
 void vfio_open_from_args(struct vfio_dev *d, int *argc, char **argv);
+/*
+ * Open the way a selftest variant names ("container" or "cdev") from the
+ * environment the guest suite sets: VFIO_CCW_GROUP and VFIO_CCW_UUID, or
+ * VFIO_CCW_CDEV.  Dies when they are missing or the open fails.
+ */
+void vfio_open_env(struct vfio_dev *d, const char *path);
 void vfio_close(struct vfio_dev *d);
 
 /* Map [vaddr, vaddr + size) at iova for the device's DMA. */
