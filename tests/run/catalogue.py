@@ -19,7 +19,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DEF = os.path.join(REPO, "tests", "e2e", "errno_catalogue.def")
+DEF = os.path.join(REPO, "tests", "guest", "selftests", "errno_catalogue.def")
 DOC = os.path.join(REPO, "Documentation", "errno-catalogue.rst")
 BEGIN, END = ".. catalogue-begin", ".. catalogue-end"
 
