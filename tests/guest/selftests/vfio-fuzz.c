@@ -4,7 +4,11 @@
  * against a vfio-ccw mdev on a virtio-ccw device, deterministic from a
  * seed, with invariants checked as it goes.
  *
- *   vfio-fuzz <open args> [--seed S] [--requests N] [--status FILE]
+ *   vfio-fuzz <open args> [--seed S] [--requests N] [--seconds T]
+ *             [--status FILE]
+ *
+ * It stops after N requests (default 1000, or no limit with --seconds)
+ * or once T seconds have passed, whichever comes first.
  *
  * Each request is one of: a random channel program (format 0 or 1 CCWs,
  * chains of 1 to 300, TICs within the program, to far segments, to
@@ -22,7 +26,8 @@
  * tells it to (virtio's indicator addresses) is beyond what any vfio-ccw
  * driver can police, so such commands are never issued.
  *
- * Invariants, any violation ends the run with exit status 1:
+ * Invariants, any violation ends the run with exit status 1 and a line
+ * naming the seed and the request, which reproduces it:
  *   - a refused write returns an errno of the catalogue
  *     (Documentation/uapi.rst);
  *   - an accepted start ends in an interrupt, or in the status of the
@@ -31,7 +36,7 @@
  *   - every 64 requests, and at the end, a SENSE ID still works;
  *   - with --status (our driver's debugfs status file), no page is
  *     pinned whenever the device is idle.
- * The last line is a summary with the counts.
+ * The last line of a run without violation is a summary with the counts.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ccw_io.h"
@@ -56,6 +62,7 @@
 static struct vfio_dev d;
 static struct ccw_io io;
 static uint64_t rng;
+static unsigned long seed = 1;
 static const char *status_file;
 
 static struct {
@@ -87,7 +94,8 @@ static void violation(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "VIOLATION after %lu requests: ", st.requests);
+	fprintf(stderr, "VIOLATION at request %lu of seed %lu (again: --seed %lu --requests %lu): ",
+		st.requests, seed, seed, st.requests + 1);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -525,8 +533,9 @@ static void fuzz_async(void)
 
 int main(int argc, char **argv)
 {
-	unsigned long requests = 1000, seed = 1, i;
+	unsigned long requests = 0, seconds = 0, i;
 	char refused[512] = "";
+	time_t end = 0;
 	size_t k;
 
 	vfio_open_from_args(&d, &argc, argv);
@@ -535,11 +544,17 @@ int main(int argc, char **argv)
 			seed = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--requests") && i + 1 < (unsigned long)argc)
 			requests = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < (unsigned long)argc)
+			seconds = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--status") && i + 1 < (unsigned long)argc)
 			status_file = argv[++i];
 		else
 			die("unknown argument '%s'", argv[i]);
 	}
+	if (!requests)
+		requests = seconds ? ~0UL : 1000;
+	if (seconds)
+		end = time(NULL) + seconds;
 	rng = seed * 0x9E3779B97F4A7C15ULL + 1;
 	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
 	/*
@@ -555,6 +570,8 @@ int main(int argc, char **argv)
 	for (st.requests = 0; st.requests < requests; st.requests++) {
 		uint32_t what = below(100);
 
+		if (end && time(NULL) >= end)
+			break;
 		if (what < 85)
 			fuzz_program();
 		else if (what < 95)
@@ -575,8 +592,7 @@ int main(int argc, char **argv)
 	vfio_close(&d);
 	printf("fuzz: seed %lu, %lu requests: %lu programs (%lu started, refused:%s), "
 	       "%lu interrupts (%lu intermediate), %lu cleared after timeout, %lu unmaps, "
-	       "%lu region accesses, %lu async, %lu probes, %lu pin checks, %lu loops, "
-	       "0 violations\n",
+	       "%lu region accesses, %lu async, %lu probes, %lu pin checks, %lu loops\n",
 	       seed, st.requests, st.programs, st.started, refused[0] ? refused : " none",
 	       st.irqs, st.intermediate, st.timeouts, st.unmaps, st.region_rw, st.async,
 	       st.probes, st.pin_checks, st.loops);
