@@ -47,7 +47,8 @@ e2e=$VFIO_CCW_CACHE/e2e/$flavour-$e2e_hash
 for old in "$VFIO_CCW_CACHE/e2e/$flavour" "$VFIO_CCW_CACHE/e2e/$flavour"-*; do
 	[ -d "$old" ] && [ "$old" != "$e2e" ] && rm -rf "$old"
 done
-make -s -C "$REPO_DIR/tests/guest/selftests" O="$e2e" UAPI="$kb/hdr-install/include" >&2
+make -s -C "$REPO_DIR/tests/guest/selftests" O="$e2e" UAPI="$kb/hdr-install/include" \
+	KSFT="$(ksrc_dir)/tools/testing/selftests" >&2
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

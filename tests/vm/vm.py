@@ -13,17 +13,21 @@ image, DIR/dasd0120.3390) and a 3215 console at 0009; after Hercules has
 shut down, every @@CKDCHECK the guest announced is checked in the image
 (tests/vm/ckdimage.py) and becomes a row of its own.
 
-The guest (tests/guest/init) reports on the console; this runner keeps
-the whole console in DIR/console.log, answers @@QMP requests on the QMP
-socket, and writes:
+The guest (tests/guest/init) reports its results as KTAP on the
+console, among @@ markers (a table of handlers, MARKERS); this runner
+keeps the whole console in DIR/console.log, answers @@QMP requests on
+the QMP socket, and writes:
 
-    DIR/results.tsv    suite.test <TAB> driver <TAB> verdict <TAB> reason
-    DIR/ktap.txt       KUnit output, for kunit.py parse
+    DIR/ktap.txt       the guest's KTAP (the console's KTAP lines)
+    DIR/vm.ktap        the runner's own verdicts, as KTAP: the guest
+                       booted, finished (no crash, panic or hang past
+                       the timeout), its kernel log has no report
+                       (WARNING, BUG, lockdep, KASAN, UBSAN, kmemleak,
+                       hung task); the DASD image checks
     DIR/dmesg.txt      the guest's kernel log
+    DIR/said.txt       the guest's @@SAY lines (figures)
 
-It fails honestly: no @@END (crash, panic, hang past the timeout) or any
-kernel report (WARNING, BUG, lockdep, KASAN, UBSAN, kmemleak, hung task)
-becomes a FAIL row of the "vm" suite, and the log stays for the reader.
+A runner that dies still writes vm.ktap, with a failed "runner" test.
 """
 
 import argparse
@@ -166,7 +170,7 @@ def hercules_setup(args):
     with open(rc, "w") as f:
         f.write("ipl 000c\n")
     env = dict(os.environ, HERCULES_RC=rc)
-    return ["hercules", "-d", "-f", cfg], env, image
+    return [emulator("VFIO_CCW_HERCULES", "hercules"), "-d", "-f", cfg], env, image
 
 
 def hercules_quit(proc):
@@ -177,35 +181,35 @@ def hercules_quit(proc):
 
 
 def check_images(image, checks):
-    """Rows for the guest's @@CKDCHECK lines, read from the image file."""
+    """Rows (image.<driver>.<test>, verdict, reason) for the guest's
+    @@CKDCHECK lines, read from the image file."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import ckdimage  # pylint: disable=import-outside-toplevel
 
-    rows = []
     try:
         img = ckdimage.CkdImage(image)
     except (OSError, ValueError) as e:
-        return [["dasd.image.open", "ours", "FAIL", str(e)]]
-    done = {}
+        return [("image.open", "FAIL", str(e))]
+    rows, done = [], {}
     for devno, driver, test, c, h, r, n, seed in checks:
         if devno != DASD_DEVNO:
-            rows.append([f"dasd.{test}.image", driver, "FAIL", f"no image for {devno}"])
+            rows.append((f"image.{driver}.{test}", "FAIL", f"no image for {devno}"))
             continue
         why = ckdimage.check(img, int(c), int(h), int(r), int(n), int(seed))
-        key = (test, driver)
+        key = (driver, test)
         prev = done.get(key, (0, 0, None))
         done[key] = (prev[0] + 1, prev[1] + int(n) * ckdimage.REC_LEN, prev[2] or why)
-    for (test, driver), (runs, nbytes, why) in done.items():
+    for (driver, test), (runs, nbytes, why) in done.items():
         if why:
-            rows.append([f"dasd.{test}.image", driver, "FAIL", why])
+            rows.append((f"image.{driver}.{test}", "FAIL", why))
         else:
-            rows.append([f"dasd.{test}.image", driver, "PASS",
-                         f"{runs} run(s), {nbytes} bytes as written, read from the image file"])
+            rows.append((f"image.{driver}.{test}", "PASS",
+                         f"{runs} run(s), {nbytes} bytes as written, read from the image file"))
     return rows
 
 
 def qemu_cmd(args, qmp_path):
-    cmd = ["qemu-system-s390x", "-M", "s390-ccw-virtio"]
+    cmd = [emulator("VFIO_CCW_QEMU", "qemu-system-s390x"), "-M", "s390-ccw-virtio"]
     cmd += QEMU_BY_FLAVOUR[args.flavour]
     if args.smp:
         cmd[cmd.index("-smp") + 1] = str(args.smp)
@@ -341,6 +345,178 @@ def write_excerpt(path, vm, lines, report):
         f.write("\n".join(l[:200] for l in out) + "\n")
 
 
+# A console line that is KTAP (the guest's results, tests/guest/lib.sh):
+# what ktap.txt keeps of the console, for the kernel's KTAP parser.
+KTAP_LINE = re.compile(r"^\s*(K?TAP version \d+|1\.\.\d+|(not )?ok \d+\b.*|#.*)$")
+
+
+class Console:
+    """What the guest said on its console, read line by line: every
+    @@ marker is handled by its entry of MARKERS, lines between a
+    section's BEGIN and END markers are collected, and the KTAP lines
+    of the rest are kept in order."""
+
+    # marker -> (section it collects, marker that ends it)
+    SECTIONS = {
+        "DMESG-BEGIN": ("dmesg", "DMESG-END"),
+        "KMEMLEAK-BEGIN": ("kmemleak", "KMEMLEAK-END"),
+    }
+
+    def __init__(self, args, qmp, log, on_end):
+        self.args = args
+        self.qmp = qmp
+        self.log = log          # the console file, for the host's notes
+        self.on_end = on_end    # called once at @@END
+        self.section = None
+        self.sections = {"dmesg": [], "kmemleak": []}
+        self.ktap, self.said, self.ckd, self.ckd_sent = [], [], [], []
+        self.booted = self.ended = False
+        self.results = 0
+
+    def feed(self, whole):
+        # Markers start a line; Hercules' 3215 console can lose a newline
+        # and run two markers into one line.
+        for line in split_markers(whole):
+            m = re.search(r"@@(\S+)\s?(.*)$", line)
+            tag, rest = (m.group(1), m.group(2)) if m else (None, None)
+            if self.section:
+                name, end = self.section
+                if tag == end:
+                    self.section = None
+                else:
+                    self.sections[name].append(line)
+                continue
+            if tag in self.SECTIONS:
+                self.section = self.SECTIONS[tag]
+            elif tag in MARKERS:
+                MARKERS[tag](self, rest)
+            elif not m and KTAP_LINE.match(line):
+                self.ktap.append(line)
+                if re.match(r"^\s*(not )?ok \d+", line):
+                    self.results += 1
+
+    def progress(self, text):
+        print(f"[vm {self.args.name}] {text}", file=sys.stderr, flush=True)
+
+    def booted_(self, rest):
+        self.booted = True
+        self.progress(f"booted: {rest}")
+
+    def say(self, rest):
+        self.said.append(rest)
+        print(f"  {self.args.name}: {rest}", flush=True)
+
+    def suite(self, rest):
+        self.progress(f"suite {rest}")
+
+    def qmp_request(self, rest):
+        try:
+            reply = self.qmp.command(json.loads(rest))
+        except (OSError, ValueError, EOFError) as e:
+            reply = {"error": str(e)}
+        self.log.write(f"[host] QMP {rest} -> {json.dumps(reply)}\n")
+
+    def ckdcheck(self, rest):
+        self.ckd.append(rest.split())
+
+    def ckdsent(self, rest):
+        self.ckd_sent.append(rest.split())
+
+    def end(self, _rest):
+        if not self.ended:
+            self.ended = True
+            self.on_end()
+
+
+# @@<marker> on the console (tests/guest/init) -> its handler
+MARKERS = {
+    "BOOTED": Console.booted_,
+    "SAY": Console.say,
+    "SUITE": Console.suite,
+    "QMP": Console.qmp_request,
+    "CKDCHECK": Console.ckdcheck,
+    "CKDSENT": Console.ckdsent,
+    "END": Console.end,
+}
+
+
+def emulator(name, default):
+    """The emulator binary: VFIO_CCW_QEMU / VFIO_CCW_HERCULES override
+    it (the harness's own tests start a stand-in)."""
+    return os.environ.get(name, default)
+
+
+def read_console(args, proc, console, log, hercules):
+    """Feed the guest's console to CONSOLE until the guest ends or the
+    timeout; True if it timed out."""
+    start = time.monotonic()
+    last_progress = start
+    pending = b""
+    quit_sent = False
+    while True:
+        now = time.monotonic()
+        if now - start > args.timeout:
+            proc.kill()
+            return True
+        if now - last_progress >= 30:
+            console.progress(f"{int(now - start)} s, {console.results} results so far")
+            last_progress = now
+        ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+        if not ready:
+            if proc.poll() is not None:
+                return False
+            continue
+        data = os.read(proc.stdout.fileno(), 65536)
+        if not data:
+            return False
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        for raw in lines:
+            whole = raw.decode("utf-8", "replace").rstrip("\r")
+            log.write(whole + "\n")
+            log.flush()
+            if hercules and not quit_sent and \
+               re.search(r"SIGP Stop|[Dd]isabled wait|HHCCP011I", whole):
+                # The guest stopped (crash, panic, poweroff before
+                # @@END): Hercules itself stays up until told.
+                hercules_quit(proc)
+                quit_sent = True
+            console.feed(whole)
+
+
+def write_ktap(path, rows):
+    """ROWS [(name, PASS|FAIL|SKIP, reason)] as a KTAP document."""
+    with open(path, "w") as f:
+        f.write(f"KTAP version 1\n1..{len(rows)}\n")
+        for i, (name, verdict, why) in enumerate(rows, 1):
+            why = " ".join(str(why).split())
+            if why and verdict != "SKIP":
+                f.write(f"# {name}: {why}\n")
+            if verdict == "PASS":
+                f.write(f"ok {i} {name}\n")
+            elif verdict == "SKIP":
+                f.write(f"ok {i} {name} # SKIP {why}\n")
+            else:
+                f.write(f"not ok {i} {name}\n")
+
+
+def image_rows(image, console):
+    """Rows of the DASD image checks the guest announced (@@CKDCHECK),
+    and of their count against what it said it sent (@@CKDSENT)."""
+    ckd = console.ckd
+    rows = check_images(image, [c for c in ckd if len(c) == 8])
+    if any(len(c) != 8 for c in ckd):
+        rows.append(("image.marker", "FAIL", "malformed @@CKDCHECK line"))
+    for sent in console.ckd_sent:
+        got = sum(1 for c in ckd if len(c) == 8 and c[1] == sent[0])
+        if len(sent) != 2 or not sent[1].isdigit() or got != int(sent[1]):
+            rows.append((f"image.{sent[0]}.count", "FAIL",
+                         f"guest sent {sent[1:]} image checks, host got {got}"))
+        else:
+            rows.append((f"image.{sent[0]}.count", "PASS", f"{got} image checks"))
+    return rows
+
+
 def run(args):
     os.makedirs(args.out, exist_ok=True)
     qmp_path = os.path.join(args.out, "qmp.sock")
@@ -348,154 +524,56 @@ def run(args):
         os.unlink(qmp_path)
     console_path = os.path.join(args.out, "console.log")
     env, image = None, None
-    if args.machine == "hercules":
+    hercules = args.machine == "hercules"
+    if hercules:
         cmd, env, image = hercules_setup(args)
     else:
         cmd = qemu_cmd(args, qmp_path)
     with open(os.path.join(args.out, "qemu-cmd.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
 
-    results, ktap, dmesg, kmemleak, said, ckd, ckd_sent = [], [], [], [], [], [], []
-    section = None
-    ended = False
-    booted = False
-    qmp = Qmp(qmp_path)
     start = time.monotonic()
-    last_progress = start
-    timed_out = False
-
-    hercules = args.machine == "hercules"
-    quit_sent = False
     # Hercules gets an open stdin that never sends anything.
     proc = subprocess.Popen(cmd, env=env,
                             stdin=subprocess.PIPE if hercules else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    with open(console_path, "w", errors="replace") as console:
-        pending = b""
-        while True:
-            now = time.monotonic()
-            if now - start > args.timeout:
-                timed_out = True
-                proc.kill()
-                break
-            if now - last_progress >= 30:
-                print(f"[vm {args.flavour}] {int(now - start)} s, "
-                      f"{len(results)} results so far", file=sys.stderr, flush=True)
-                last_progress = now
-            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-            if not ready:
-                if proc.poll() is not None:
-                    break
-                continue
-            data = os.read(proc.stdout.fileno(), 65536)
-            if not data:
-                break
-            pending += data
-            *lines, pending = pending.split(b"\n")
-            for raw in lines:
-                whole = raw.decode("utf-8", "replace").rstrip("\r")
-                console.write(whole + "\n")
-                console.flush()
-                if hercules and not quit_sent and \
-                   re.search(r"SIGP Stop|[Dd]isabled wait|HHCCP011I", whole):
-                    # The guest stopped (crash, panic, poweroff before
-                    # @@END): Hercules itself stays up until told.
-                    hercules_quit(proc)
-                    quit_sent = True
-                # Markers start a line; Hercules' 3215 console can lose
-                # a newline and run two markers into one line.
-                for line in split_markers(whole):
-                    m = re.search(r"@@(\S+)\s?(.*)$", line)
-                    tag, rest = (m.group(1), m.group(2)) if m else (None, None)
-                    if section == "ktap" and tag != "KTAP-END":
-                        ktap.append(line)
-                        continue
-                    if section == "dmesg" and tag != "DMESG-END":
-                        dmesg.append(line)
-                        continue
-                    if section == "kmemleak" and tag != "KMEMLEAK-END":
-                        kmemleak.append(line)
-                        continue
-                    if tag == "BOOTED":
-                        booted = True
-                        print(f"[vm {args.flavour}] booted in {int(time.monotonic() - start)} s: {rest}",
-                              file=sys.stderr, flush=True)
-                    elif tag == "SAY":
-                        said.append(rest)
-                        print(f"  guest: {rest}", flush=True)
-                    elif tag == "SUITE":
-                        print(f"[vm {args.flavour}] suite {rest}", file=sys.stderr, flush=True)
-                    elif tag == "RESULT":
-                        parts = rest.split(" ", 3)
-                        while len(parts) < 4:
-                            parts.append("")
-                        results.append(parts)
-                    elif tag == "KTAP-BEGIN":
-                        section = "ktap"
-                    elif tag == "DMESG-BEGIN":
-                        section = "dmesg"
-                    elif tag == "KMEMLEAK-BEGIN":
-                        section = "kmemleak"
-                    elif tag in ("KTAP-END", "DMESG-END", "KMEMLEAK-END"):
-                        section = None
-                    elif tag == "QMP":
-                        try:
-                            reply = qmp.command(json.loads(rest))
-                        except (OSError, ValueError, EOFError) as e:
-                            reply = {"error": str(e)}
-                        console.write(f"[host] QMP {rest} -> {json.dumps(reply)}\n")
-                    elif tag == "CKDCHECK":
-                        ckd.append(rest.split())
-                    elif tag == "CKDSENT":
-                        ckd_sent.append(rest.split())
-                    elif tag == "END":
-                        ended = True
-                        if hercules and not quit_sent:
-                            # Everything before @@END is out: done.
-                            hercules_quit(proc)
-                            quit_sent = True
+    with open(console_path, "w", errors="replace") as log:
+        # Everything before @@END is out: Hercules is done then.
+        console = Console(args, Qmp(qmp_path), log,
+                          (lambda: hercules_quit(proc)) if hercules else (lambda: None))
+        timed_out = read_console(args, proc, console, log, hercules)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
     elapsed = time.monotonic() - start
+
+    rows = []
     if image:
         # Hercules has written its track cache back and exited.
-        rows = check_images(image, [c for c in ckd if len(c) == 8])
-        if any(len(c) != 8 for c in ckd):
-            rows.append(["dasd.image.marker", "ours", "FAIL", "malformed @@CKDCHECK line"])
-        for sent in ckd_sent:
-            got = sum(1 for c in ckd if len(c) == 8 and c[1] == sent[0])
-            if len(sent) != 2 or not sent[1].isdigit() or got != int(sent[1]):
-                rows.append(["dasd.image.count", sent[0], "FAIL",
-                             f"guest sent {sent[1:]} image checks, host got {got}"])
-            else:
-                rows.append(["dasd.image.count", sent[0], "PASS", f"{got} image checks"])
-        results += rows
+        rows += image_rows(image, console)
         # 34 MB: kept only when a check failed, for the reader.
-        if all(r[2] == "PASS" for r in rows):
+        if all(r[1] == "PASS" for r in rows):
             os.unlink(image)
     with open(os.path.join(args.out, "ktap.txt"), "w") as f:
-        f.write("\n".join(ktap) + ("\n" if ktap else ""))
+        f.write("".join(line + "\n" for line in console.ktap))
+    dmesg = console.sections["dmesg"]
     with open(os.path.join(args.out, "dmesg.txt"), "w") as f:
         f.write("\n".join(dmesg) + "\n")
     with open(os.path.join(args.out, "said.txt"), "w") as f:
-        f.write("".join(line + "\n" for line in said))
+        f.write("".join(line + "\n" for line in console.said))
 
-    vm = f"vm.{args.name or args.flavour}"
-    if not booted:
-        results.append([f"{vm}.boot", args.log_driver, "FAIL",
-                        f"guest did not reach /init (see {console_path})"])
-    if timed_out:
-        results.append([f"{vm}.finished", args.log_driver, "FAIL",
-                        f"timeout after {args.timeout} s (see {console_path})"])
-    elif not ended:
-        results.append([f"{vm}.finished", args.log_driver, "FAIL",
-                        f"guest died before @@END (see {console_path})"])
+    if not console.booted:
+        rows.insert(0, ("boot", "FAIL", f"guest did not reach /init (see {console_path})"))
     else:
-        results.append([f"{vm}.finished", args.log_driver, "PASS", f"{elapsed:.0f} s"])
+        rows.insert(0, ("boot", "PASS", ""))
+    if timed_out:
+        rows.append(("finished", "FAIL", f"timeout after {args.timeout} s (see {console_path})"))
+    elif not console.ended:
+        rows.append(("finished", "FAIL", f"guest died before @@END (see {console_path})"))
+    else:
+        rows.append(("finished", "PASS", f"{elapsed:.0f} s"))
     # The console has what dmesg could not show after a crash; dmesg has
     # what the console's log level hid.  Scan both.
     with open(console_path, errors="replace") as f:
@@ -506,26 +584,23 @@ def run(args):
     reports = kernel_reports(dmesg_lines + [l for l in console_lines
                                             if "@@" not in l and not l.startswith("inner: ")])
     for name in sorted(set(known)):
-        results.append([f"{vm}.known.{name}", args.log_driver, "SKIP",
-                        "kernel issue, not the driver's: reported and tolerated (see vm.py)"])
+        rows.append((f"known.{name}", "SKIP",
+                     "kernel issue, not the driver's: reported and tolerated (see vm.py)"))
+    kmemleak = console.sections["kmemleak"]
     leaks = [l for l in kmemleak if "unreferenced object" in l]
     if leaks:
         reports.append(f"kmemleak: {len(leaks)} unreferenced object(s)")
         with open(os.path.join(args.out, "kmemleak.txt"), "w") as f:
             f.write("\n".join(kmemleak) + "\n")
     if reports:
-        results.append([f"{vm}.kernel_log", args.log_driver, "FAIL",
-                        f"{reports[0]} (+{len(reports) - 1} more; see {console_path})"])
+        rows.append(("kernel_log", "FAIL",
+                     f"{reports[0]} (+{len(reports) - 1} more; see {console_path})"))
     else:
-        results.append([f"{vm}.kernel_log", args.log_driver, "PASS", ""])
-    # Upstream's failures have their column; the excerpt is for ours.
-    if (reports or timed_out or not ended) and args.log_driver == "ours":
-        write_excerpt(os.path.join(args.out, "excerpt.txt"), vm, console_lines,
-                      reports[0] if reports else None)
-
-    with open(os.path.join(args.out, "results.tsv"), "w") as f:
-        for r in results:
-            f.write("\t".join(x.replace("\t", " ") for x in r) + "\n")
+        rows.append(("kernel_log", "PASS", ""))
+    if reports or timed_out or not console.ended:
+        write_excerpt(os.path.join(args.out, "excerpt.txt"), f"vm.{args.name}",
+                      console_lines, reports[0] if reports else None)
+    write_ktap(os.path.join(args.out, "vm.ktap"), rows)
     return 0
 
 
@@ -547,10 +622,17 @@ def main():
                    help="virtio-blk-ccw devices (QEMU)")
     p.add_argument("--append", action="append", default=[],
                    help="kernel command-line words (repeatable)")
-    p.add_argument("--name", default="", help="row prefix (default: the flavour)")
-    p.add_argument("--log-driver", default="ours", choices=["ours", "peer"],
-                   help="column of the kernel-log row: peer for a peer-only boot")
-    sys.exit(run(p.parse_args()))
+    p.add_argument("--name", default="", help="the boot's name (default: the flavour)")
+    args = p.parse_args()
+    args.name = args.name or args.flavour
+    try:
+        sys.exit(run(args))
+    except Exception as e:
+        # A runner that dies still leaves a verdict: the boot failed.
+        os.makedirs(args.out, exist_ok=True)
+        write_ktap(os.path.join(args.out, "vm.ktap"),
+                   [("runner", "FAIL", f"vm.py: {type(e).__name__}: {e}")])
+        raise
 
 
 if __name__ == "__main__":
