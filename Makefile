@@ -59,7 +59,7 @@ endif
 KMAKE = $(MAKE) -C $(KDIR) M=$(PWD)
 
 .PHONY: all modules kunit clean demo bench fuzz check static sparse checkpatch \
-	kerneldoc w1 setup kdir-check install modules_install intree
+	kerneldoc w1 setup kdir-check install modules_install intree compare check-long
 
 all: modules
 
@@ -111,26 +111,11 @@ clean:
 	rm -rf .tmp_versions tests/guest/selftests/build
 
 # --- static checks -------------------------------------------------------
+# One script runs them (tests/run/static.sh), for make check as here.
 
-SOURCES := $(filter-out %.mod.c,$(wildcard $(PWD)/*.c $(PWD)/*.h $(PWD)/tests/kunit/*.[ch]))
-
-static: sparse checkpatch kerneldoc w1
-
-sparse: kdir-check
-	$(KMAKE) VFIO_CCW_KUNIT=m C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee .sparse.log
-	@! grep -E '(warning|error):' .sparse.log
-
-# The ignore list lives in .checkpatch.conf, one commented entry per line.
-checkpatch: kdir-check
-	$(RUN)/checkpatch.sh $(KDIR) $(SOURCES)
-
-kerneldoc: kdir-check
-	$(RUN)/kerneldoc.sh $(KDIR) $(SOURCES)
-
-w1: kdir-check
-	$(KMAKE) VFIO_CCW_KUNIT=m clean >/dev/null
-	$(KMAKE) VFIO_CCW_KUNIT=m W=1 modules 2>&1 | tee .w1.log
-	@! grep -E '(warning|error):' .w1.log
+static sparse checkpatch kerneldoc w1: kdir-check
+	@KDIR=$(KDIR) $(RUN)/static.sh --logs $(PWD)/tests/out/static \
+		$(if $(filter static,$@),,$@)
 
 # --- the bench -----------------------------------------------------------
 
@@ -147,6 +132,12 @@ fuzz:
 	$(RUN)/fuzz.sh
 
 check:
-	$(RUN)/check.sh
+	$(RUN)/check.py
+
+compare:
+	$(RUN)/check.py --compare
+
+check-long:
+	$(RUN)/check.py --long
 
 endif

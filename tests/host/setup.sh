@@ -6,6 +6,7 @@
 # checks and skips.
 #
 #   setup.sh [FLAVOUR...]      default: test sanitize perf
+#   setup.sh --base            packages and sources only
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,6 +43,9 @@ else
 fi
 
 "$HOST_DIR/fetch-source.sh"
+if [ "${1:-}" = --base ]; then
+	exit 0
+fi
 
 flavours=("$@")
 [ ${#flavours[@]} -gt 0 ] || flavours=(test sanitize perf)

@@ -26,4 +26,4 @@ python3 "$VM_DIR/vm.py" --flavour "$flavour" --name fuzz \
 	--suites fuzz --out "$out" --timeout $((600 + requests / 5)) \
 	--append "vccw.fuzz_requests=$requests vccw.fuzz_seed=$seed vccw.drivers=$drivers"
 log "fuzzing done in $((SECONDS - start)) s; logs in $out"
-python3 "$RUN_DIR/report.py" summary "$out/results.tsv"
+python3 "$RUN_DIR/results.py" boot "$out"

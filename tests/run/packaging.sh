@@ -1,23 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Packaging tests, on the host, against the cached bench kernels: one
-# result row each (name <TAB> ours <TAB> verdict <TAB> reason) on stdout.
+# Packaging tests, on the host, against the cached bench kernels: a KTAP
+# document on stdout, one test each.
 #
 #   packaging.sh OUT_DIR
 #
-#   pkg.install        make install INSTALL_MOD_PATH=...: the module lands
-#                      in lib/modules/<release>/updates and depmod knows it
-#   pkg.kdir_refused   KDIR without the cio headers, and without
-#                      CONFIG_VFIO_MDEV: the build refuses and says why
-#   pkg.dkms           dkms add/build/install of this tree (private dkms,
-#                      source and install trees) for the test kernel
-#   pkg.dkms_refused   dkms refuses a kernel without CONFIG_VFIO_MDEV
-#   pkg.intree         install-in-tree.sh into a copy of the kernel source
-#                      (twice: the second run changes nothing), then the
-#                      module built there, as an in-tree module, warning-free
-#   pkg.newest         the module against the newest kernel Debian ships
-#                      (tests/host/newest-kernel.sh), compile- and
-#                      modpost-clean
+#   install        make install INSTALL_MOD_PATH=...: the module lands
+#                  in lib/modules/<release>/updates and depmod knows it
+#   kdir_refused   KDIR without the cio headers, and without
+#                  CONFIG_VFIO_MDEV: the build refuses and says why
+#   dkms           dkms add/build/install of this tree (private dkms,
+#                  source and install trees) for the test kernel
+#   dkms_refused   dkms refuses a kernel without CONFIG_VFIO_MDEV
+#   intree         install-in-tree.sh into a copy of the kernel source
+#                  (twice: the second run changes nothing), then the
+#                  module built there, as an in-tree module, warning-free
+#   newest         the module against the newest kernel Debian ships
+#                  (tests/host/newest-kernel.sh), compile- and
+#                  modpost-clean
 set -uo pipefail
 . "$(dirname "$0")/../host/lib.sh"
 
@@ -28,9 +28,18 @@ krel=$(cat "$kb/include/config/kernel.release")
 tmp=$(mktemp -d "$VFIO_CCW_CACHE/pkg.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
+# row NAME PASS|FAIL [reason]: one KTAP test
+N=0
 row() {
-	printf '%s\tours\t%s\t%s\n' "$1" "$2" "${3:-}"
+	N=$((N + 1))
+	[ -n "${3:-}" ] && echo "# $1: $3"
+	if [ "$2" = PASS ]; then
+		echo "ok $N $1"
+	else
+		echo "not ok $N $1"
+	fi
 }
+echo "KTAP version 1"
 
 # warnings LOG: compiler or modpost warnings in a build log.
 warnings() {
@@ -48,9 +57,9 @@ log "packaging: make install"
 if make -C "$src" KDIR="$kb" install INSTALL_MOD_PATH="$tmp/root" >"$out/install.log" 2>&1 &&
    [ -f "$tmp/root/lib/modules/$krel/updates/vfio_ccw.ko" ] &&
    grep -q '^updates/vfio_ccw.ko:' "$tmp/root/lib/modules/$krel/modules.dep"; then
-	row pkg.install PASS "lib/modules/$krel/updates/vfio_ccw.ko, in modules.dep"
+	row install PASS "lib/modules/$krel/updates/vfio_ccw.ko, in modules.dep"
 else
-	row pkg.install FAIL "$(tail -n 2 "$out/install.log" | tr '\n' ' ')"
+	row install FAIL "$(tail -n 2 "$out/install.log" | tr '\n' ' ')"
 fi
 
 # --- a KDIR the module cannot be built against ------------------------------
@@ -63,9 +72,9 @@ echo 'all:' >"$tmp/headers-only/Makefile"
 a=$(make -C "$src" KDIR="$tmp/headers-only" modules 2>&1 | grep -m1 'not its headers package')
 b=$(make -C "$src" KDIR="$tmp/no-mdev" modules 2>&1 | grep -m1 'CONFIG_VFIO_MDEV is not set')
 if [ -n "$a" ] && [ -n "$b" ]; then
-	row pkg.kdir_refused PASS "headers only and no VFIO_MDEV: both refused by name"
+	row kdir_refused PASS "headers only and no VFIO_MDEV: both refused by name"
 else
-	row pkg.kdir_refused FAIL "headers only: '${a:-built}'; no VFIO_MDEV: '${b:-built}'"
+	row kdir_refused FAIL "headers only: '${a:-built}'; no VFIO_MDEV: '${b:-built}'"
 fi
 
 # --- DKMS --------------------------------------------------------------------
@@ -74,7 +83,7 @@ dkms_() {
 	dkms --dkmstree "$tmp/dkms" --sourcetree "$tmp/src" --installtree "$tmp/inst" "$@"
 }
 if ! command -v dkms >/dev/null; then
-	row pkg.dkms FAIL "dkms is not installed (tests/host/setup.sh installs it)"
+	row dkms FAIL "dkms is not installed (tests/host/setup.sh installs it)"
 else
 	mkdir -p "$tmp/dkms" "$tmp/inst/$krel"
 	if dkms_ add -m vfio-ccw -v 1.0 >"$out/dkms.log" 2>&1 &&
@@ -82,19 +91,19 @@ else
 	   dkms_ install -m vfio-ccw -v 1.0 -k "$krel" --kernelsourcedir "$kb" --no-depmod \
 		>>"$out/dkms.log" 2>&1 &&
 	   ko=$(find "$tmp/inst" -name 'vfio_ccw.ko*' | head -n 1) && [ -n "$ko" ]; then
-		row pkg.dkms PASS "built and installed: ${ko#"$tmp/inst/"}"
+		row dkms PASS "built and installed: ${ko#"$tmp/inst/"}"
 	else
-		row pkg.dkms FAIL "$(grep -m2 -iE 'error|fail' "$out/dkms.log" | tr '\n' ' ')"
+		row dkms FAIL "$(grep -m2 -iE 'error|fail' "$out/dkms.log" | tr '\n' ' ')"
 	fi
 	# another release name: dkms skips a build it has done for a release
 	if dkms_ build -m vfio-ccw -v 1.0 -k "$krel-no-mdev" --kernelsourcedir "$tmp/no-mdev" \
 		>"$out/dkms-refused.log" 2>&1; then
-		row pkg.dkms_refused FAIL "dkms built for a kernel without CONFIG_VFIO_MDEV"
+		row dkms_refused FAIL "dkms built for a kernel without CONFIG_VFIO_MDEV"
 	elif grep -q 'BUILD_EXCLUSIVE' "$out/dkms-refused.log"; then
-		row pkg.dkms_refused PASS "$(grep -m1 'BUILD_EXCLUSIVE' "$out/dkms-refused.log" |
+		row dkms_refused PASS "$(grep -m1 'BUILD_EXCLUSIVE' "$out/dkms-refused.log" |
 			sed 's#.*/dkms.conf#dkms.conf#' | cut -c1-140)"
 	else
-		row pkg.dkms_refused FAIL "refused, but not by BUILD_EXCLUSIVE: $(tail -n 1 "$out/dkms-refused.log")"
+		row dkms_refused FAIL "refused, but not by BUILD_EXCLUSIVE: $(tail -n 1 "$out/dkms-refused.log")"
 	fi
 fi
 
@@ -124,12 +133,12 @@ intree() {
 if intree >"$out/intree.log" 2>&1; then
 	w=$(warnings "$out/intree.log")
 	if [ -z "$w" ]; then
-		row pkg.intree PASS "drivers/s390/cio/vfio_ccw.ko built in the tree (intree=Y), W=1 clean"
+		row intree PASS "drivers/s390/cio/vfio_ccw.ko built in the tree (intree=Y), W=1 clean"
 	else
-		row pkg.intree FAIL "$w"
+		row intree FAIL "$w"
 	fi
 else
-	row pkg.intree FAIL "$(tail -n 2 "$out/intree.log" | tr '\n' ' ')"
+	row intree FAIL "$(tail -n 2 "$out/intree.log" | tr '\n' ' ')"
 fi
 
 # --- the newest kernel -----------------------------------------------------------
@@ -141,13 +150,13 @@ if nb=$("$HOST_DIR/newest-kernel.sh" 2>"$out/newest-kernel.log"); then
 	if make -C "$tmp/newest" KDIR="$nb" W=1 modules >"$out/newest.log" 2>&1; then
 		w=$(warnings "$out/newest.log")
 		if [ -z "$w" ]; then
-			row pkg.newest PASS "built against $nrel, compile and modpost clean (W=1)"
+			row newest PASS "built against $nrel, compile and modpost clean (W=1)"
 		else
-			row pkg.newest FAIL "$nrel: $w"
+			row newest FAIL "$nrel: $w"
 		fi
 	else
-		row pkg.newest FAIL "$nrel: $(grep -m1 -E 'error' "$out/newest.log")"
+		row newest FAIL "$nrel: $(grep -m1 -E 'error' "$out/newest.log")"
 	fi
 else
-	row pkg.newest FAIL "no newest kernel: $(tail -n 1 "$out/newest-kernel.log")"
+	row newest FAIL "no newest kernel: $(tail -n 1 "$out/newest-kernel.log")"
 fi

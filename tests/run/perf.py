@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The per-I/O benchmark's table, fit and plot, from the guest's @@SAY
-lines (said.txt of the bench and scale boots; see
-tests/guest/suites/bench.sh and scale.sh).
+"""The benchmarks' table, fit and plot, from the guest's @@SAY lines
+(said.txt of the bench, scale and DASD boots; see
+tests/guest/suites/bench.sh, scale.sh and dasd.sh).
 
     perf.py table SAID.txt...            print the table
     perf.py plot OUT_DIR SAID.txt...     also write OUT_DIR/sweeps.dat,
@@ -175,7 +175,53 @@ def table(paths):
     print("(us per I/O: guest instructions under -icount shift=0, lower is better; "
           "throughput: wall clock, -smp 2; memory: /proc/meminfo deltas)")
     profile_table(profile)
+    print()
+    round_trip_table(paths)
     return 0
+
+
+# The SENSE ID and DASD figures: (@@SAY regex, [(metric, unit, lower is better)])
+BENCH_LINES = [
+    (r"^bench (ours|peer) senseid round trip: ([0-9.]+) us",
+     [("SENSE ID round trip (QEMU, -icount)", "us", True)]),
+    (r"^dasd (ours|peer) (\d+) tracks .*: write ([0-9.]+) MB/s, read ([0-9.]+) MB/s",
+     [("DASD sequential write (Hercules)", "MB/s", False),
+      ("DASD sequential read (Hercules)", "MB/s", False)]),
+]
+
+
+def round_trip_table(paths):
+    figures = {}
+    order = []
+    for p in paths:
+        try:
+            with open(p) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            for pat, metrics in BENCH_LINES:
+                m = re.match(pat, line)
+                if not m:
+                    continue
+                driver = m.group(1)
+                values = m.groups()[-len(metrics):]
+                for (name, unit, lower), v in zip(metrics, values):
+                    if name not in order:
+                        order.append(name)
+                    figures.setdefault(name, {"unit": unit, "lower": lower})[driver] = float(v)
+    if not order:
+        return
+    w = max(len(n) for n in order)
+    print(f"{'benchmark':{w}}  {'ours':>12}  {'upstream':>12}  ours/upstream")
+    for name in order:
+        f = figures[name]
+        o, u = f.get("ours"), f.get("peer")
+        os_ = f"{o:.2f} {f['unit']}" if o is not None else "-"
+        us_ = f"{u:.2f} {f['unit']}" if u is not None else "-"
+        ratio = f"{o / u:.2f} ({'lower' if f['lower'] else 'higher'} is better)" \
+            if o is not None and u else "-"
+        print(f"{name:{w}}  {os_:>12}  {us_:>12}  {ratio}")
 
 
 def plot(out, paths):
