@@ -269,27 +269,12 @@ def plan(args, out):
             continue
         boots.append(b)
     needed = {b.flavour for b in boots} | {"test"}
-    for f in FLAVOURS:
+    # jobs start in the order they are added when they can: the kernels
+    # and boots in the order of BOOTS (longest first), then the rest
+    for f in dict.fromkeys([b.flavour for b in boots] + FLAVOURS):
         if f in needed:
             sched.add(Job(f"kernel-{f}", [os.path.join(HOST, "setup.sh"), f],
                           needs=["setup"], build=True))
-
-    if not args.compare:
-        sched.add(Job("newest", [os.path.join(HOST, "newest-kernel.sh")], needs=["setup"],
-                      build=True))
-        for name, manifest, cmd, needs in [
-            ("harness", "harness", [sys.executable, os.path.join(RUN_DIR, "selftest.py"),
-                                    "--ktap", os.path.join(out, "harness.ktap")],
-             ["kernel-test"]),
-            ("static", "static", ["sh", "-c", f"{RUN_DIR}/static.sh --logs {out}/static "
-                                  f">{out}/static.ktap"], ["kernel-test"]),
-            ("pkg", "packaging", ["sh", "-c", f"{RUN_DIR}/packaging.sh {out}/packaging "
-                                  f">{out}/pkg.ktap"], ["kernel-test", "newest"]),
-        ]:
-            part = host_part(name, manifest, f"{name}.ktap")
-            parts.append(part)
-            sched.add(Job(name, cmd, needs=needs,
-                          after=lambda j, p=part: p.update(seconds=j.seconds)))
 
     # one initramfs per kernel (and one with the nested user space); they
     # build in one cache directory per flavour, so one after the other
@@ -317,6 +302,24 @@ def plan(args, out):
             sched.add(Job(part["name"], cmd, needs=[key],
                           after=lambda j, p=part, dd=d: runner_verdict(p, j, dd)))
 
+    # the host's parts last: the boots are the longest chains
+    if not args.compare:
+        sched.add(Job("newest", [os.path.join(HOST, "newest-kernel.sh")], needs=["setup"],
+                      build=True))
+        for name, manifest, cmd, needs in [
+            ("harness", "harness", [sys.executable, os.path.join(RUN_DIR, "selftest.py"),
+                                    "--ktap", os.path.join(out, "harness.ktap")],
+             ["kernel-test"]),
+            ("static", "static", ["sh", "-c", f"{RUN_DIR}/static.sh --logs {out}/static "
+                                  f">{out}/static.ktap"], ["kernel-test"]),
+            ("pkg", "packaging", ["sh", "-c", f"{RUN_DIR}/packaging.sh {out}/packaging "
+                                  f">{out}/pkg.ktap"], ["kernel-test", "newest"]),
+        ]:
+            part = host_part(name, manifest, f"{name}.ktap")
+            parts.append(part)
+            sched.add(Job(name, cmd, needs=needs,
+                          after=lambda j, p=part: p.update(seconds=j.seconds)))
+
     if args.long:
         fb = Boot("fuzz-long", "sanitize", "fuzz", timeout=3600)
         part, cmd, d = boot_part(fb, "ours", out, {"fuzz-long": [
@@ -330,6 +333,8 @@ def plan(args, out):
                                      os.path.join(out, "kunit-tool")],
                       needs=["setup"], build=True,
                       after=lambda j, p=part: p.update(seconds=j.seconds)))
+    # the report: the host's parts first
+    parts.sort(key=lambda p: p["kind"] != "host")
     return sched, parts
 
 

@@ -62,10 +62,13 @@ class BootRunner(Tmp):
         sched = check.Scheduler(out_dir, 1)
         old = dict(os.environ)
         os.environ.update(env)
+        # the scheduler's progress lines are not this run's
+        stdout, sys.stdout = sys.stdout, io.StringIO()
         try:
             sched.add(check.Job("t", cmd, after=lambda j: check.runner_verdict(part, j, d)))
             sched.run()
         finally:
+            sys.stdout = stdout
             os.environ.clear()
             os.environ.update(old)
         return results.part_rows(out_dir, part, KSRC)
@@ -293,9 +296,11 @@ class Selection(Tmp):
     def test_unselected_flavour_is_a_skip_row(self):
         old = dict(os.environ)
         os.environ["VFIO_CCW_FLAVOURS"] = "test"
+        stdout, sys.stdout = sys.stdout, io.StringIO()
         try:
             _, parts = check.plan(argparse.Namespace(compare=False, long=False), self.tmp)
         finally:
+            sys.stdout = stdout
             os.environ.clear()
             os.environ.update(old)
         skipped = {p["name"] for p in parts if p.get("skipped")}
