@@ -35,7 +35,7 @@ CFLAGS_vfio_ccw_drv.o := -I$(src)
 obj-m += vfio_ccw.o
 ccflags-y += -I$(srctree)/drivers/s390/cio
 # The KUnit suites, only when asked for (make kunit).
-obj-$(VFIO_CCW_KUNIT) += tests/kunit/
+obj-$(CONFIG_VFIO_CCW_KUNIT_TEST) += tests/kunit/
 
 else
 # --- user-facing part ----------------------------------------------------
@@ -91,7 +91,7 @@ modules: kdir-check
 
 # Driver plus the KUnit module (tests/kunit/vfio_ccw_kunit.ko).
 kunit: kdir-check
-	$(KMAKE) VFIO_CCW_KUNIT=m modules
+	$(KMAKE) CONFIG_VFIO_CCW_KUNIT_TEST=m modules
 
 # Into /lib/modules/<release>/updates (modprobe prefers it to the
 # in-tree vfio_ccw.ko), under INSTALL_MOD_PATH if given; runs depmod.
@@ -106,7 +106,7 @@ intree:
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
-		$(KMAKE) VFIO_CCW_KUNIT=m clean; \
+		$(KMAKE) CONFIG_VFIO_CCW_KUNIT_TEST=m clean; \
 	fi
 	rm -rf .tmp_versions tests/guest/selftests/build
 

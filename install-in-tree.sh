@@ -45,7 +45,7 @@ awk -v objs="$objs" '
 	skip { next }
 	/^vfio_ccw-(objs|y)[[:space:]]*[+:]?=/ { cont = 1 }
 	cont { if ($0 !~ /\\$/) cont = 0; next }
-	/^obj-\$\(CONFIG_VFIO_CCW\)/ { next }
+	/^obj-\$\(CONFIG_VFIO_CCW(_KUNIT_TEST)?\)/ { next }
 	/^CFLAGS_vfio_ccw_[a-z]*\.o/ { next }
 	{ print }
 	END {
@@ -53,13 +53,24 @@ awk -v objs="$objs" '
 		print "CFLAGS_vfio_ccw_drv.o := -I$(src)"
 		print "vfio_ccw-y := " objs
 		print "obj-$(CONFIG_VFIO_CCW) += vfio_ccw.o"
+		print "obj-$(CONFIG_VFIO_CCW_KUNIT_TEST) += vfio_ccw_kunit/"
 		print "# end of vfio_ccw"
 	}' "$cio/Makefile" | replace "$cio/Makefile"
 
-# 3. arch/s390/Kconfig: the VFIO_CCW entry, up to the next entry.
+# 3. the KUnit suites, as drivers/s390/cio/vfio_ccw_kunit/
+rm -rf "$cio/vfio_ccw_kunit"
+mkdir "$cio/vfio_ccw_kunit"
+for f in "$here"/tests/kunit/Makefile "$here"/tests/kunit/.kunitconfig "$here"/tests/kunit/*.[ch]; do
+	case "$f" in *.mod.c) continue ;; esac
+	replace "$cio/vfio_ccw_kunit/$(basename "$f")" <"$f"
+done
+
+# 4. arch/s390/Kconfig: our entries (VFIO_CCW and its KUnit symbol) in
+# place of upstream's VFIO_CCW entry (or of ours, from a previous run).
 entry=$(sed -n '/^config VFIO_CCW$/,$p' "$here/Kconfig")
 awk -v entry="$entry" '
 	/^config VFIO_CCW$/ { print entry; print ""; skip = 1; next }
+	/^config VFIO_CCW_KUNIT_TEST$/ { skip = 1; next }
 	skip && /^(config|menuconfig|endmenu|menu|if|endif|source|comment) / { skip = 0 }
 	skip && /^endmenu$/ { skip = 0 }
 	skip { next }

@@ -327,10 +327,11 @@ def plan(args, out):
         parts.append(part)
         sched.add(Job(part["name"], cmd, needs=["initrd-sanitize"],
                       after=lambda j, p=part, dd=d: runner_verdict(p, j, dd)))
-        part = host_part("kunit-tool", "kunit-tool", "kunit-tool.ktap")
+        part = host_part("kunit-tool", None, "kunit-tool.ktap")
+        part["manifest_from"] = ["kunit", "vfio_ccw_kunit"]
         parts.append(part)
-        sched.add(Job("kunit-tool", [os.path.join(RUN_DIR, "kunit-tool.sh"),
-                                     os.path.join(out, "kunit-tool")],
+        sched.add(Job("kunit-tool", ["sh", "-c", f"{RUN_DIR}/kunit-tool.sh {out}/kunit-tool "
+                                     f">{out}/kunit-tool.ktap"],
                       needs=["setup"], build=True,
                       after=lambda j, p=part: p.update(seconds=j.seconds)))
     # the report: the host's parts first

@@ -261,6 +261,13 @@ def part_rows(run_dir, part, ksrc, check=True):
         entries.append(Entry(f"{name}.runner", optional=True))
         # the groups above the rows: the suites
         entries += [Entry(f"{name}.{s}") for s in part["suites"]]
+    elif "manifest_from" in part:
+        # the rows of a suite's manifest below one of its groups (the
+        # same KUnit suites, run by kunit.py instead of the guest)
+        suite, under = part["manifest_from"]
+        entries += prefixed([Entry(e.name[len(under) + 1:], e.optional, e.skip, e.when)
+                             for e in load_manifest(manifest_path("suite", suite))
+                             if e.name.startswith(under + ".")], name)
     else:
         entries += prefixed(load_manifest(manifest_path("host", part["manifest"])), name)
     return hold(rows, entries, set(part.get("props", [])))

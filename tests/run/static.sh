@@ -47,8 +47,8 @@ sources() {
 build_clean() {
 	local log=$1
 	shift
-	make -C "$KDIR" M="$moddir" VFIO_CCW_KUNIT=m clean >/dev/null 2>&1
-	make -C "$KDIR" M="$moddir" VFIO_CCW_KUNIT=m "$@" modules 2>&1 | tee "$log" >/dev/null ||
+	make -C "$KDIR" M="$moddir" CONFIG_VFIO_CCW_KUNIT_TEST=m clean >/dev/null 2>&1
+	make -C "$KDIR" M="$moddir" CONFIG_VFIO_CCW_KUNIT_TEST=m "$@" modules 2>&1 | tee "$log" >/dev/null ||
 		{ echo "make failed: $(tail -n 1 "$log")"; return 1; }
 	! grep -m 1 -i -E '(^|[^[:alnum:]_])(warning|error)[: ]' "$log"
 }

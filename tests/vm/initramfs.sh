@@ -34,10 +34,10 @@ rsync -a --delete --include='*/' --include='*.c' --include='*.h' \
 src_hash=$(cd "$modsrc" && find . -type f \( -name '*.[ch]' -o -name Makefile -o -name Kconfig \) \
 	! -name '*.mod.c' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
 if [ "$(cat "$modsrc/.src-hash" 2>/dev/null)" != "$src_hash" ]; then
-	make -s -C "$kb" M="$modsrc" VFIO_CCW_KUNIT=m clean >&2
+	make -s -C "$kb" M="$modsrc" CONFIG_VFIO_CCW_KUNIT_TEST=m clean >&2
 fi
 log "building vfio_ccw.ko and vfio_ccw_kunit.ko for '$flavour'"
-make -s -C "$kb" M="$modsrc" VFIO_CCW_KUNIT=m modules >&2
+make -s -C "$kb" M="$modsrc" CONFIG_VFIO_CCW_KUNIT_TEST=m modules >&2
 echo "$src_hash" >"$modsrc/.src-hash"
 
 # Test programs, static, against this kernel's uAPI headers; the build

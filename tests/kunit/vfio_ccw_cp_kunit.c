@@ -591,12 +591,7 @@ static const struct cp_bad_case cp_bad_cases[] = {
 	  .c64 = true, .ret = -EFAULT },
 };
 
-static void cp_bad_case_desc(const struct cp_bad_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(cp_bad, cp_bad_cases, cp_bad_case_desc);
+KUNIT_ARRAY_PARAM_DESC(cp_bad, cp_bad_cases, name);
 
 static void vfio_ccw_cp_test_bad(struct kunit *test)
 {

@@ -232,12 +232,7 @@ static const struct pin_fail_case pin_fail_cases[] = {
 	{ "enomem_twice", 0, -ENOMEM, 2, -ENOMEM, 2 },
 };
 
-static void pin_fail_desc(const struct pin_fail_case *t, char *desc)
-{
-	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(pin_fail, pin_fail_cases, pin_fail_desc);
+KUNIT_ARRAY_PARAM_DESC(pin_fail, pin_fail_cases, name);
 
 /*
  * A get that fails part-way holds nothing: the pages it found and the

@@ -312,12 +312,7 @@ static const struct fsm_cell_case fsm_cell_cases[] = {
 	  .to = S(BUSY), .ret = -ENODEV, .user_after = true },
 };
 
-static void fsm_cell_case_desc(const struct fsm_cell_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(fsm_cell, fsm_cell_cases, fsm_cell_case_desc);
+KUNIT_ARRAY_PARAM_DESC(fsm_cell, fsm_cell_cases, name);
 
 static void vfio_ccw_fsm_test_cell(struct kunit *test)
 {
@@ -424,7 +419,7 @@ static struct kunit_case vfio_ccw_fsm_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_fsm_test_every_cell_named),
 	KUNIT_CASE(vfio_ccw_fsm_test_bad_event),
 	KUNIT_CASE(vfio_ccw_fsm_test_close_quiesces),
-	KUNIT_CASE(vfio_ccw_fsm_test_close_gives_up),
+	KUNIT_CASE_SLOW(vfio_ccw_fsm_test_close_gives_up),
 	{}
 };
 
@@ -497,12 +492,7 @@ static const struct fsm_start_case fsm_start_cases[] = {
 	{ "program check", -EIO, 0, -EIO, S(IDLE), 0 },
 };
 
-static void fsm_start_case_desc(const struct fsm_start_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(fsm_start, fsm_start_cases, fsm_start_case_desc);
+KUNIT_ARRAY_PARAM_DESC(fsm_start, fsm_start_cases, name);
 
 static void vfio_ccw_fsm_io_test_start(struct kunit *test)
 {
