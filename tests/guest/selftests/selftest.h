@@ -14,6 +14,12 @@
 #ifndef VFIO_CCW_SELFTEST_H
 #define VFIO_CCW_SELFTEST_H
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "kselftest_harness.h"
 #include "vfio_util.h"
 
@@ -27,6 +33,15 @@
 	FIXTURE_VARIANT_ADD(fixture, cdev) {				\
 		.path = "cdev",						\
 	}
+
+/*
+ * A test runs in a child that leaves with _exit(): what it printed must
+ * be out by then, line by line, as in the harness's own messages.
+ */
+static void __attribute__((constructor)) vfio_ccw_line_buffered(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
 
 /*
  * The environment a suite may set besides the device: which driver is
@@ -46,6 +61,38 @@ static inline const char *vfio_ccw_status_file(void)
 	const char *s = getenv("VFIO_CCW_STATUS");
 
 	return s && *s ? s : NULL;
+}
+
+/*
+ * For our driver (VFIO_CCW_STATUS set): the status says no page is
+ * pinned and, once the device is closed, that it is back in STANDBY;
+ * dies with the status otherwise.  The worker may still be retiring a
+ * program for a moment after the call that ended it returned (as it was
+ * when the suites checked after a program exited): look for up to 100 ms.
+ */
+static inline void vfio_ccw_expect_unpinned(const char *after, int closed)
+{
+	const char *file = vfio_ccw_status_file();
+	char buf[1024];
+	int tries;
+
+	if (!file)
+		return;
+	for (tries = 0; tries < 10; tries++) {
+		FILE *f = fopen(file, "r");
+		size_t n;
+
+		if (!f)
+			die("open %s: %s", file, strerror(errno));
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		if (strstr(buf, "\npinned_pages: 0\n") &&
+		    (!closed || !strncmp(buf, "state: STANDBY\n", 15)))
+			return;
+		usleep(10000);
+	}
+	die("after %s: %s", after, buf);
 }
 
 #endif

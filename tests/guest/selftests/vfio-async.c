@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio-async: the regions and interrupts beyond the I/O region.
+ * vfio-async: the regions and interrupts beyond the I/O region, a
+ * kselftest-harness program (selftest.h).  Fixture "async", through the
+ * container and the cdev: regions, schib (against the subchannel's
+ * sysfs), hsch_idle, csch_idle, bad_async, crw, hsch_busy, csch_busy,
+ * reset_busy, close_busy.  Fixture "unmap_busy" (a suite and boots of its
+ * own, see unmap.sh): unmapping under an outstanding program.  Fixture
+ * "request": removing the mdev while a client holds it (this one ends
+ * the mdev, so it runs last and alone).
  *
- *   vfio-async <open args> regions
- *   vfio-async <open args> schib --pimpampom "80 80 ff" --devno 0100
- *   vfio-async <open args> hsch_idle | csch_idle | bad_async | crw
- *   vfio-async <open args> hsch_busy | csch_busy | reset_busy | unmap_busy
- *   vfio-async <open args> close_busy
- *   vfio-async <open args> request --remove /sys/bus/mdev/devices/UUID/remove
- *
- * Each prints one line saying what it observed and exits 0, or dies
- * with the mismatch.  The *_busy tests keep a program outstanding with
- * the suspend flag (QEMU honours it when the ORB allows suspension);
- * where a device runs it to the end anyway they print "SKIP: ..." and
- * exit 77.
+ * The *_busy tests keep a program outstanding with the suspend flag
+ * (QEMU honours it when the ORB allows suspension); where a device runs
+ * it to the end anyway they are skipped.  For our driver
+ * (VFIO_CCW_STATUS), the tests that end a busy program also check in
+ * debugfs that nothing stayed pinned.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,10 +29,10 @@
 #include <linux/vfio.h>
 
 #include "ccw_io.h"
+#include "selftest.h"
 
 #define GUEST_IOVA	0x20000000u
 #define MEM_SIZE	(64 * 1024)
-#define EXIT_SKIP	77
 
 static struct vfio_dev d;
 static struct ccw_io io;
@@ -86,16 +86,34 @@ static ssize_t region_rw(int write, uint32_t subtype, void *buf, size_t len, off
 	return n < 0 ? -errno : n;
 }
 
-static void test_schib(const char *pimpampom, const char *devno)
+/* An attribute of the subchannel the mdev is on, newline dropped. */
+static void sch_attr(const char *name, char *buf, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/../%s",
+		 getenv("VFIO_CCW_UUID") ?: "", name);
+	f = fopen(path, "r");
+	if (!f || !fgets(buf, len, f))
+		die("read %s: %s", path, strerror(errno));
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+static void test_schib(void)
 {
 	struct ccw_schib_region r;
 	unsigned int pim, pam, pom, dev;
 	uint8_t *pmcw = r.schib_area;
-	char got[16];
+	char got[16], pimpampom[16], busid[32];
+	const char *devno;
 	ssize_t n;
 
-	if (!pimpampom || !devno)
-		die("schib needs --pimpampom and --devno");
+	sch_attr("pimpampom", pimpampom, sizeof(pimpampom));
+	/* dev_busid is "0.0.0100", or "none" without a device */
+	sch_attr("dev_busid", busid, sizeof(busid));
+	devno = strrchr(busid, '.') ? strrchr(busid, '.') + 1 : "0100";
 	n = region_rw(0, VFIO_REGION_SUBTYPE_CCW_SCHIB, &r, sizeof(r), 0);
 	if (n != sizeof(r))
 		die("read SCHIB region: %zd", n);
@@ -189,10 +207,6 @@ static void test_suspend(uint32_t cmd, uint8_t fctl, const char *name)
 	struct scsw_info s;
 	int ret;
 
-	if (start_suspended()) {
-		printf("SKIP: the emulated device runs suspending programs to the end\n");
-		exit(EXIT_SKIP);
-	}
 	/* outstanding: a second start is refused */
 	ccw_put(&io, 0x100, CCW_CMD_NOOP, 0, 0, 0);
 	ccw_region_start(&r, ccw_io_addr(&io, 0x100), ORB_DEFAULT);
@@ -217,10 +231,6 @@ static void test_suspend(uint32_t cmd, uint8_t fctl, const char *name)
 
 static void test_reset_busy(void)
 {
-	if (start_suspended()) {
-		printf("SKIP: the emulated device runs suspending programs to the end\n");
-		exit(EXIT_SKIP);
-	}
 	if (ioctl(d.fd, VFIO_DEVICE_RESET))
 		die("RESET with a program outstanding: %s", strerror(errno));
 	ccw_sense_id(&io, 0x200, 0x1000, NULL, "sense id after reset");
@@ -234,11 +244,8 @@ static void test_reset_busy(void)
  */
 static void test_unmap_busy(void)
 {
-	if (start_suspended()) {
-		printf("SKIP: the emulated device runs suspending programs to the end\n");
-		exit(EXIT_SKIP);
-	}
 	ccw_io_fini(&io);
+	vfio_ccw_expect_unpinned("unmap", 0);
 	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
 	ccw_sense_id(&io, 0x200, 0x1000, NULL, "sense id after unmap");
 	printf("unmap_busy: unmapped under a running program, remapped, device usable\n");
@@ -246,23 +253,24 @@ static void test_unmap_busy(void)
 
 /*
  * Close with a program outstanding: the driver must quiesce before it
- * disables.  The suite checks afterwards that nothing stayed pinned and
- * that a new user can run I/O.
+ * disables.  Afterwards nothing stays pinned and a new user (the same
+ * path, opened again) can run I/O.
  */
-static void test_close_busy(void)
+static void test_close_busy(const char *path)
 {
-	if (start_suspended()) {
-		printf("SKIP: the emulated device runs suspending programs to the end\n");
-		exit(EXIT_SKIP);
-	}
 	vfio_close(&d);
-	printf("close_busy: closed with a program outstanding\n");
-	exit(0);
+	vfio_ccw_expect_unpinned("close", 1);
+	vfio_open_env(&d, path);
+	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
+	ccw_sense_id(&io, 0x200, 0x1000, NULL, "sense id after reopening");
+	printf("close_busy: closed with a program outstanding, nothing pinned, reopened, "
+	       "device usable\n");
 }
 
 /* Remove the mdev while we hold it; close when asked through the eventfd. */
-static void test_request(const char *remove)
+static void test_request(void)
 {
+	char remove[128];
 	struct {
 		struct vfio_irq_set set;
 		int32_t fd;
@@ -278,8 +286,8 @@ static void test_request(const char *remove)
 	int efd, status;
 	pid_t child;
 
-	if (!remove)
-		die("request needs --remove PATH");
+	snprintf(remove, sizeof(remove), "/sys/bus/mdev/devices/%s/remove",
+		 getenv("VFIO_CCW_UUID") ?: "");
 	efd = eventfd(0, 0);
 	irq.fd = efd;
 	if (ioctl(d.fd, VFIO_DEVICE_SET_IRQS, &irq))
@@ -309,56 +317,103 @@ static void test_request(const char *remove)
 	if (!access(remove, F_OK))
 		die("%s still there", remove);
 	printf("request: signalled, closed, mdev removed\n");
-	exit(0);
 }
 
-int main(int argc, char **argv)
-{
-	const char *test, *pimpampom = NULL, *devno = NULL, *remove = NULL;
-	int i;
+FIXTURE(async) {
+	int unused;
+};
 
-	vfio_open_from_args(&d, &argc, argv);
-	if (argc < 2)
-		die("which test?");
-	test = argv[1];
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--pimpampom") && i + 1 < argc)
-			pimpampom = argv[++i];
-		else if (!strcmp(argv[i], "--devno") && i + 1 < argc)
-			devno = argv[++i];
-		else if (!strcmp(argv[i], "--remove") && i + 1 < argc)
-			remove = argv[++i];
-		else
-			die("unknown argument '%s'", argv[i]);
-	}
+VFIO_CCW_PATHS(async);
+
+FIXTURE_SETUP(async)
+{
+	vfio_open_env(&d, variant->path);
 	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
-	if (!strcmp(test, "regions"))
-		test_regions();
-	else if (!strcmp(test, "schib"))
-		test_schib(pimpampom, devno);
-	else if (!strcmp(test, "hsch_idle"))
-		test_async_idle(VFIO_CCW_ASYNC_CMD_HSCH, SCSW_FCTL_HALT, "hsch");
-	else if (!strcmp(test, "csch_idle"))
-		test_async_idle(VFIO_CCW_ASYNC_CMD_CSCH, SCSW_FCTL_CLEAR, "csch");
-	else if (!strcmp(test, "bad_async"))
-		test_bad_async();
-	else if (!strcmp(test, "crw"))
-		test_crw();
-	else if (!strcmp(test, "hsch_busy"))
-		test_suspend(VFIO_CCW_ASYNC_CMD_HSCH, SCSW_FCTL_HALT, "hsch");
-	else if (!strcmp(test, "csch_busy"))
-		test_suspend(VFIO_CCW_ASYNC_CMD_CSCH, SCSW_FCTL_CLEAR, "csch");
-	else if (!strcmp(test, "reset_busy"))
-		test_reset_busy();
-	else if (!strcmp(test, "unmap_busy"))
-		test_unmap_busy();
-	else if (!strcmp(test, "close_busy"))
-		test_close_busy();
-	else if (!strcmp(test, "request"))
-		test_request(remove);
-	else
-		die("unknown test '%s'", test);
+}
+
+FIXTURE_TEARDOWN(async)
+{
 	ccw_io_fini(&io);
 	vfio_close(&d);
-	return 0;
 }
+
+#define NEED_SUSPENDED()						\
+	do {								\
+		if (start_suspended())					\
+			SKIP(return, "the emulated device runs suspending programs to the end"); \
+	} while (0)
+
+TEST_F(async, regions) { test_regions(); }
+TEST_F(async, schib) { test_schib(); }
+TEST_F(async, hsch_idle) { test_async_idle(VFIO_CCW_ASYNC_CMD_HSCH, SCSW_FCTL_HALT, "hsch"); }
+TEST_F(async, csch_idle) { test_async_idle(VFIO_CCW_ASYNC_CMD_CSCH, SCSW_FCTL_CLEAR, "csch"); }
+TEST_F(async, bad_async) { test_bad_async(); }
+TEST_F(async, crw) { test_crw(); }
+
+TEST_F(async, hsch_busy)
+{
+	NEED_SUSPENDED();
+	test_suspend(VFIO_CCW_ASYNC_CMD_HSCH, SCSW_FCTL_HALT, "hsch");
+}
+
+TEST_F(async, csch_busy)
+{
+	NEED_SUSPENDED();
+	test_suspend(VFIO_CCW_ASYNC_CMD_CSCH, SCSW_FCTL_CLEAR, "csch");
+}
+
+TEST_F(async, reset_busy)
+{
+	NEED_SUSPENDED();
+	test_reset_busy();
+}
+
+TEST_F(async, close_busy)
+{
+	NEED_SUSPENDED();
+	test_close_busy(variant->path);
+}
+
+/* The same set-up, in a fixture of its own so that unmap.sh runs it alone. */
+FIXTURE(unmap_busy) {
+	int unused;
+};
+
+VFIO_CCW_PATHS(unmap_busy);
+
+FIXTURE_SETUP(unmap_busy)
+{
+	vfio_open_env(&d, variant->path);
+	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(unmap_busy)
+{
+	ccw_io_fini(&io);
+	vfio_close(&d);
+}
+
+TEST_F_TIMEOUT(unmap_busy, unmap_busy, 120)
+{
+	NEED_SUSPENDED();
+	test_unmap_busy();
+}
+
+/* Through the cdev; the test closes the device and the mdev goes. */
+FIXTURE(request) {
+	int unused;
+};
+
+FIXTURE_SETUP(request)
+{
+	vfio_open_env(&d, "cdev");
+	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(request)
+{
+}
+
+TEST_F(request, request) { test_request(); }
+
+TEST_HARNESS_MAIN

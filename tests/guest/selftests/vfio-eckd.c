@@ -2,9 +2,8 @@
 /*
  * vfio-eckd: an ECKD client that drives a DASD (3390 on a 3990 control
  * unit, under Hercules) through the vfio-ccw uAPI only, with the channel
- * programs a guest's DASD driver builds.  One named sub-test per run:
- *
- *   vfio-eckd <open args> [--cyl C] [--seed S] TEST
+ * programs a guest's DASD driver builds; a kselftest-harness program
+ * (selftest.h).  Fixture "eckd", through the container and the cdev:
  *
  *   ident       SENSE ID (3990/3390), Read Device Characteristics, SENSE
  *   record      Define Extent + Locate Record + Write Data of one record,
@@ -27,16 +26,19 @@
  *               incorrect length, data bounded by the count
  *   halt        HSCH of a program still running on the device
  *   clear       CSCH of a program still running on the device
- *   bench       MB/s writing then reading --cyls cylinders, one program
- *               per track
+ * and fixture "bench" (container only): MB/s writing then reading
+ * VFIO_CCW_ECKD_CYLS cylinders (default 2), one program per track.
  *
- * Data written is a pattern fixed by (seed, cylinder, head, record); every
- * test reads it back and compares, and prints one line per written run
- *   image C H R N SEED
+ * Data written is a pattern fixed by (seed, cylinder, head, record), the
+ * seed and the first cylinder from VFIO_CCW_ECKD_SEED and
+ * VFIO_CCW_ECKD_CYL (each driver writes its own); every test reads it
+ * back and compares, and prints one line per written run
+ *   image TEST C H R N SEED
  * for the host, which checks the same pattern in the DASD image file
  * (tests/vm/ckdimage.py).  Cylinder 0 (the volume label) is never
- * written.  On success the last line says what was observed; on failure
- * the program exits non-zero with the reason.
+ * written.  A passing test prints what it observed; a failing one dies
+ * with the reason.  For our driver (VFIO_CCW_STATUS) no page may stay
+ * pinned once the device is closed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,6 +48,7 @@
 #include <time.h>
 
 #include "ccw_io.h"
+#include "selftest.h"
 
 #define GUEST_IOVA	0x10000000u
 #define PAGE		4096
@@ -98,6 +101,7 @@ static struct vfio_dev d;
 static struct geometry geo = { 0, 15 };
 static unsigned int base_cyl = 1;
 static uint32_t seed = 1;
+static const char *test_name = "";
 
 static uint32_t addr(size_t off)
 {
@@ -310,7 +314,7 @@ static void rw_records(int write, unsigned int c, unsigned int h, unsigned int r
 	}
 	run_ok(&p, ORB_DEFAULT, what);
 	if (write) {
-		printf("image %u %u %u %u %u\n", c, h, r, n, seed);
+		printf("image %s %u %u %u %u %u\n", test_name, c, h, r, n, seed);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -444,7 +448,7 @@ static void test_datachain(void)
 			die("data-chained read: piece %u differs", i);
 		b += split[i];
 	}
-	printf("image %u %u %u 1 %u\n", c, h, r, seed);
+	printf("image %s %u %u %u 1 %u\n", test_name, c, h, r, seed);
 	printf("datachain: record %u/%u/%u as 1000+96+3000 bytes each way, equal\n", c, h, r);
 }
 
@@ -494,7 +498,7 @@ static void test_ida(void)
 			if (dir && memcmp(ptr(buf), want, REC_LEN))
 				die("%s IDAL: record read back differs", fmt ? "format-1" : "format-2");
 		}
-		printf("image %u %u %u 1 %u\n", c, h, r, seed);
+		printf("image %s %u %u %u 1 %u\n", test_name, c, h, r, seed);
 	}
 	printf("ida: records %u/%u/5 (format-2, 4K) and %u/%u/6 (format-1, 2K) span pages, equal\n",
 	       c, h, c, h);
@@ -567,7 +571,7 @@ static void test_fmt0(void)
 	if (ret)
 		die("unmap: %s", strerror(-ret));
 	free(mem);
-	printf("image %u %u %u 1 %u\n", c, h, r, seed);
+	printf("image %s %u %u %u 1 %u\n", test_name, c, h, r, seed);
 	printf("fmt0: record %u/%u/%u written and read with format-0 CCWs, equal\n", c, h, r);
 }
 
@@ -833,67 +837,100 @@ static void test_bench(unsigned int cyls)
 	       tracks, mb, mb / tw, mb / tr);
 }
 
-int main(int argc, char **argv)
+/* A number from the environment, or the default. */
+static unsigned long env_ul(const char *name, unsigned long dflt)
 {
-	unsigned int bench_cyls = 2;
-	const char *test;
-	int i;
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
 
-	vfio_open_from_args(&d, &argc, argv);
-	for (i = 1, test = NULL; i < argc; i++) {
-		if (!strcmp(argv[i], "--cyl") && i + 1 < argc)
-			base_cyl = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-			seed = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--cyls") && i + 1 < argc)
-			bench_cyls = strtoul(argv[++i], NULL, 0);
-		else if (!test && argv[i][0] != '-')
-			test = argv[i];
-		else
-			die("unknown argument '%s'", argv[i]);
-	}
-	if (!test)
-		die("usage: vfio-eckd <open args> [--cyl C] [--seed S] [--cyls N] TEST");
+	if (!v || !*v)
+		return dflt;
+	n = strtoul(v, &end, 0);
+	if (*end)
+		die("%s='%s' is not a number", name, v);
+	return n;
+}
+
+static void eckd_open(const char *path)
+{
+	base_cyl = env_ul("VFIO_CCW_ECKD_CYL", 1);
+	seed = env_ul("VFIO_CCW_ECKD_SEED", 1);
 	if (!base_cyl)
-		die("--cyl 0 would overwrite the volume label");
-
+		die("VFIO_CCW_ECKD_CYL=0 would overwrite the volume label");
+	vfio_open_env(&d, path);
 	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
-	if (strcmp(test, "ident"))
-		probe_geometry();
-	if (!strcmp(test, "ident"))
-		test_ident();
-	else if (!strcmp(test, "record"))
-		test_rw(base_cyl, 0, 1, 1, "record");
-	else if (!strcmp(test, "track"))
-		test_rw(base_cyl, 5, 1, RECS_PER_TRK, "track");
-	else if (!strcmp(test, "tracks"))
-		test_rw(base_cyl + 1, geo.heads - 2, 1, 5 * RECS_PER_TRK, "tracks");
-	else if (!strcmp(test, "chain"))
-		test_rw(base_cyl + 2, 3, 7, MAX_CCWS - 2, "chain");
-	else if (!strcmp(test, "datachain"))
-		test_datachain();
-	else if (!strcmp(test, "ida"))
-		test_ida();
-	else if (!strcmp(test, "fmt0"))
-		test_fmt0();
-	else if (!strcmp(test, "count"))
-		test_count();
-	else if (!strcmp(test, "search"))
-		test_search();
-	else if (!strcmp(test, "err_extent") || !strcmp(test, "err_protect") ||
-		 !strcmp(test, "err_norec"))
-		test_err(test);
-	else if (!strcmp(test, "err_length"))
-		test_err_length();
-	else if (!strcmp(test, "halt"))
-		test_stop(0);
-	else if (!strcmp(test, "clear"))
-		test_stop(1);
-	else if (!strcmp(test, "bench"))
-		test_bench(bench_cyls);
-	else
-		die("unknown test '%s'", test);
+}
+
+static void eckd_close(void)
+{
 	ccw_io_fini(&io);
 	vfio_close(&d);
-	return 0;
+	vfio_ccw_expect_unpinned("closing", 1);
 }
+
+FIXTURE(eckd) {
+	int unused;
+};
+
+VFIO_CCW_PATHS(eckd);
+
+FIXTURE_SETUP(eckd)
+{
+	eckd_open(variant->path);
+}
+
+FIXTURE_TEARDOWN(eckd)
+{
+	eckd_close();
+}
+
+/* Hercules is slow: a test may take minutes on a TCG host. */
+#define ECKD_TEST(name_, probe, ...)					\
+	TEST_F_TIMEOUT(eckd, name_, 300)				\
+	{								\
+		test_name = #name_;					\
+		if (probe)						\
+			probe_geometry();				\
+		__VA_ARGS__;						\
+	}
+
+ECKD_TEST(ident, 0, test_ident())
+ECKD_TEST(record, 1, test_rw(base_cyl, 0, 1, 1, "record"))
+ECKD_TEST(track, 1, test_rw(base_cyl, 5, 1, RECS_PER_TRK, "track"))
+ECKD_TEST(tracks, 1, test_rw(base_cyl + 1, geo.heads - 2, 1, 5 * RECS_PER_TRK, "tracks"))
+ECKD_TEST(chain, 1, test_rw(base_cyl + 2, 3, 7, MAX_CCWS - 2, "chain"))
+ECKD_TEST(datachain, 1, test_datachain())
+ECKD_TEST(ida, 1, test_ida())
+ECKD_TEST(fmt0, 1, test_fmt0())
+ECKD_TEST(count, 1, test_count())
+ECKD_TEST(search, 1, test_search())
+ECKD_TEST(err_extent, 1, test_err("err_extent"))
+ECKD_TEST(err_protect, 1, test_err("err_protect"))
+ECKD_TEST(err_norec, 1, test_err("err_norec"))
+ECKD_TEST(err_length, 1, test_err_length())
+ECKD_TEST(halt, 1, test_stop(0))
+ECKD_TEST(clear, 1, test_stop(1))
+
+FIXTURE(bench) {
+	int unused;
+};
+
+FIXTURE_SETUP(bench)
+{
+	eckd_open("container");
+}
+
+FIXTURE_TEARDOWN(bench)
+{
+	eckd_close();
+}
+
+TEST_F_TIMEOUT(bench, bench, 1800)
+{
+	test_name = "bench";
+	probe_geometry();
+	test_bench(env_ul("VFIO_CCW_ECKD_CYLS", 2));
+}
+
+TEST_HARNESS_MAIN

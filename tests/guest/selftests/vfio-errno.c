@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio-errno: the errno catalogue (errno_catalogue.def), one case at a
- * time, against a vfio-ccw mdev on a virtio-ccw device.
+ * vfio-errno: the errno catalogue (errno_catalogue.def) against a
+ * vfio-ccw mdev on a virtio-ccw device, a kselftest-harness program
+ * (selftest.h): one test per case, through the container and through
+ * the cdev.
  *
- *   vfio-errno <open args> --expect ours|upstream [--status FILE] [CASE...]
- *   vfio-errno --list
- *
- * For each case it makes the request, compares the answer with the
- * catalogue's column for the driver under test (and for the way the
- * device was opened: container or cdev), and then checks that the device
- * still works: no interrupt after a refused start, a SENSE ID with the
- * right answer, and, with --status (our debugfs status file), no page
- * left pinned.  One line per case:
- *
- *   CASE <id> PASS|FAIL|SKIP got <errno> want <errno> [what went wrong]
- *
- * The exit status is 0 when every case passed or was skipped.
+ * Each test makes the request, compares the answer with the catalogue's
+ * column for the driver under test (upstream's when VFIO_CCW_DRIVER is
+ * "peer") and the way the device was opened, and then checks that the
+ * device still works: no interrupt after a refused start, a SENSE ID
+ * with the right answer and, for our driver (VFIO_CCW_STATUS, its
+ * debugfs status file), no page left pinned.  It prints "got <errno>
+ * want <errno>" either way.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +25,7 @@
 #include <linux/vfio.h>
 
 #include "ccw_io.h"
+#include "selftest.h"
 
 #define GUEST_IOVA	0x10000000u
 #define UNMAPPED	0x20000000u
@@ -564,17 +561,12 @@ static int case_reset_idle(void)
 	return ioctl_ret(VFIO_DEVICE_RESET, NULL);
 }
 
-/* --- the table, from the catalogue ------------------------------------ */
+/* --- the tests, from the catalogue ---------------------------------- */
 
-static const struct errno_case {
+struct errno_case {
 	const char *id;
 	int (*fn)(void);
 	struct expect ours, upstream;
-	const char *what;
-} cases[] = {
-#define CASE(id, o, u, what, why) { #id, case_##id, o, u, what },
-#include "errno_catalogue.def"
-#undef CASE
 };
 
 static const char *name(int e)
@@ -601,74 +593,69 @@ static int pins_left(void)
 	return n != 0;
 }
 
-static int run_case(const struct errno_case *c, int upstream)
+/*
+ * Run one case: the answer, then no interrupt after a refusal, a SENSE
+ * ID and no pins.  Returns SKIP_CASE when it cannot run here, else
+ * whether it failed (with the reason printed).
+ */
+static int run_case(const struct errno_case *c)
 {
-	const struct expect *e = upstream ? &c->upstream : &c->ours;
+	const struct expect *e = vfio_ccw_is_peer() ? &c->upstream : &c->ours;
 	int want = is_cdev ? e->cdev : e->container;
 	int got = c->fn(), bad;
 
-	if (got == SKIP_CASE) {
-		printf("CASE %s SKIP the emulated device runs suspending programs to the end\n",
-		       c->id);
-		return 0;
-	}
+	if (got == SKIP_CASE)
+		return SKIP_CASE;
 	got = -got;
 	/* a refused request starts nothing */
 	if (got && ccw_wait_irq(&io, 50)) {
-		printf("CASE %s FAIL got %s want %s: an interrupt after the refusal\n", c->id,
-		       name(got), name(want));
+		ksft_print_msg("got %s want %s: an interrupt after the refusal\n",
+			       name(got), name(want));
 		return 1;
 	}
 	while (ccw_wait_irq(&io, 20))
 		;
 	ccw_sense_id(&io, REF_CCW, REF_BUF, NULL, c->id);
 	bad = pins_left();
-	printf("CASE %s %s got %s want %s%s\n", c->id, got == want && !bad ? "PASS" : "FAIL",
-	       name(got), name(want), bad ? ": pages left pinned" : "");
+	ksft_print_msg("got %s want %s%s\n", name(got), name(want),
+		       bad ? ": pages left pinned" : "");
 	return got != want || bad;
 }
 
-int main(int argc, char **argv)
-{
-	int upstream = -1, failed = 0, ran = 0, i, j, pick;
-	size_t n = sizeof(cases) / sizeof(cases[0]), k;
+FIXTURE(catalogue) {
+	int unused;
+};
 
-	if (argc == 2 && !strcmp(argv[1], "--list")) {
-		for (k = 0; k < n; k++)
-			printf("%s\n", cases[k].id);
-		return 0;
-	}
-	vfio_open_from_args(&d, &argc, argv);
+VFIO_CCW_PATHS(catalogue);
+
+FIXTURE_SETUP(catalogue)
+{
+	vfio_open_env(&d, variant->path);
 	is_cdev = d.iommufd >= 0;
-	for (i = 1, j = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--expect") && i + 1 < argc) {
-			i++;
-			upstream = !strcmp(argv[i], "upstream");
-			if (!upstream && strcmp(argv[i], "ours"))
-				die("--expect ours|upstream");
-		} else if (!strcmp(argv[i], "--status") && i + 1 < argc) {
-			status_file = argv[++i];
-		} else {
-			argv[j++] = argv[i];
-		}
-	}
-	argc = j;
-	if (upstream < 0)
-		die("--expect ours|upstream is required");
+	status_file = vfio_ccw_status_file();
 	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
-	for (k = 0; k < n; k++) {
-		pick = argc == 1;
-		for (i = 1; i < argc; i++)
-			pick |= !strcmp(argv[i], cases[k].id);
-		if (!pick)
-			continue;
-		memset(io.mem, 0, MEM_SIZE);
-		failed += run_case(&cases[k], upstream);
-		ran++;
-	}
-	printf("catalogue: %d cases through the %s, %d failed\n", ran,
-	       is_cdev ? "iommufd cdev" : "container", failed);
+	memset(io.mem, 0, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(catalogue)
+{
 	ccw_io_fini(&io);
 	vfio_close(&d);
-	return failed ? 1 : 0;
 }
+
+#define CASE(id_, o, u, what, why)					\
+	TEST_F(catalogue, id_)						\
+	{								\
+		static const struct errno_case c = {			\
+			.id = #id_, .fn = case_##id_, .ours = o, .upstream = u, \
+		};							\
+		int ret = run_case(&c);					\
+									\
+		if (ret == SKIP_CASE)					\
+			SKIP(return, "the emulated device runs suspending programs to the end"); \
+		ASSERT_EQ(0, ret);					\
+	}
+#include "errno_catalogue.def"
+#undef CASE
+
+TEST_HARNESS_MAIN

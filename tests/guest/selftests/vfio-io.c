@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vfio-io: channel programs through the I/O region of a vfio-ccw mdev on
- * a virtio-ccw device (control unit 3832), one named sub-test per run:
+ * a virtio-ccw device (control unit 3832), a kselftest-harness program
+ * (selftest.h): every test runs through the legacy container and through
+ * the iommufd cdev (the "container" and "cdev" variants).
  *
- *   vfio-io --group N --uuid UUID | --cdev PATH [--capacity SECTORS] TEST
- *
+ *   senseid     SENSE ID: a virtio-ccw device answers, twice the same
  *   chain       NOOP + SENSE ID + BASIC SENSE, command chained
  *   tic         SENSE ID, TIC to a second SENSE ID in another page
  *   ida         SENSE ID through a format-2 IDAL (4K blocks), data crossing
@@ -26,10 +27,12 @@
  *               the same IOVA: the next program's data must land in the
  *               new memory, not in pages a driver kept pinned before
  *
- * Every sub-test first takes a reference SENSE ID and compares later
- * sense-id data byte for byte with it.  On success the last line printed
- * says what was observed (errnos included); on failure the program exits
- * non-zero with the reason.
+ * The fixture opens the device named in the environment (vfio_open_env())
+ * and takes a reference SENSE ID; tests compare later sense-id data byte
+ * for byte with it.  VFIO_CCW_CAPACITY (sectors; 0: any) is the disk size
+ * read_conf expects, by default the bench's 16 MiB null disk.  A passing
+ * test prints what it observed (errnos, counts); a failing one dies with
+ * the reason.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +44,7 @@
 #include <time.h>
 
 #include "ccw_io.h"
+#include "selftest.h"
 
 #define GUEST_IOVA	0x10000000u
 #define UNMAPPED_IOVA	0x20000000u
@@ -749,61 +753,56 @@ static void test_remap(void)
 	       "mapped at its start; SENSE ID ok\n", REMAP_LOOPS);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
-	{ "chain", test_chain },
-	{ "tic", test_tic },
-	{ "ida", test_ida },
-	{ "ida_fmt1", test_ida_fmt1 },
-	{ "ida_2k", test_ida_2k },
-	{ "pagecross", test_pagecross },
-	{ "readfeat", test_readfeat },
-	{ "writefeat", test_writefeat },
-	{ "tm", test_tm },
-	{ "unmapped", test_unmapped },
-	{ "badlen", test_badlen },
-	{ "twowriters", test_twowriters },
-	{ "unmap_on_irq", test_unmap_on_irq },
-	{ "remap", test_remap },
+static void test_senseid(void)
+{
+	still_usable("the reference");
+	printf("senseid: control unit %02x%02x, the same data twice\n", ref_id[1], ref_id[2]);
+}
+
+FIXTURE(io) {
+	struct vfio_dev d;
 };
 
-int main(int argc, char **argv)
+VFIO_CCW_PATHS(io);
+
+FIXTURE_SETUP(io)
 {
-	const char *name = NULL;
-	struct vfio_dev d;
+	const char *cap = getenv("VFIO_CCW_CAPACITY");
 	char *end;
-	size_t t;
-	int i;
 
-	vfio_open_from_args(&d, &argc, argv);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--capacity") && i + 1 < argc) {
-			capacity = strtol(argv[++i], &end, 0);
-			if (*end || capacity < 0)
-				die("--capacity wants a number of sectors (0: any)");
-		} else if (!name && argv[i][0] != '-') {
-			name = argv[i];
-		} else {
-			die("unknown argument '%s'", argv[i]);
-		}
+	if (cap && *cap) {
+		capacity = strtol(cap, &end, 0);
+		if (*end || capacity < 0)
+			die("VFIO_CCW_CAPACITY wants a number of sectors (0: any)");
 	}
-	for (t = 0; name && t < ARRAY_SIZE(tests); t++)
-		if (!strcmp(name, tests[t].name))
-			break;
-	if (!name || t == ARRAY_SIZE(tests)) {
-		fprintf(stderr, "usage: %s OPEN-ARGS [--capacity N] TEST; tests:", argv[0]);
-		for (t = 0; t < ARRAY_SIZE(tests); t++)
-			fprintf(stderr, " %s", tests[t].name);
-		fputc('\n', stderr);
-		return 2;
-	}
-
-	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
+	vfio_open_env(&self->d, variant->path);
+	ccw_io_init(&io, &self->d, GUEST_IOVA, MEM_SIZE);
 	reference_sense_id();
-	tests[t].fn();
-	ccw_io_fini(&io);
-	vfio_close(&d);
-	return 0;
 }
+
+FIXTURE_TEARDOWN(io)
+{
+	ccw_io_fini(&io);
+	vfio_close(&self->d);
+}
+
+/* Each test is one of the functions above; a TCG guest is slow. */
+#define IO_TEST(name) TEST_F_TIMEOUT(io, name, 120) { test_##name(); }
+
+IO_TEST(senseid)
+IO_TEST(chain)
+IO_TEST(tic)
+IO_TEST(ida)
+IO_TEST(ida_fmt1)
+IO_TEST(ida_2k)
+IO_TEST(pagecross)
+IO_TEST(readfeat)
+IO_TEST(writefeat)
+IO_TEST(tm)
+IO_TEST(unmapped)
+IO_TEST(badlen)
+IO_TEST(twowriters)
+IO_TEST(unmap_on_irq)
+IO_TEST(remap)
+
+TEST_HARNESS_MAIN

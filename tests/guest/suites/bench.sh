@@ -12,7 +12,6 @@
 #
 # Every figure also goes to the console as "@@SAY bench <driver> ...",
 # from which tests/run/perf.py makes the table, the fit and the plot.
-SUITE=bench
 SCH=0.0.0000
 BENCH_LOOPS=1000
 PERF_LOOPS=$(sed -n 's/.*vccw\.perf_loops=\([0-9]*\).*/\1/p' /proc/cmdline)

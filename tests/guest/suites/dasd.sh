@@ -1,16 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # A real DASD (3390 on a 3990, under Hercules: tests/vm/vm.py
-# --machine hercules): the ECKD channel programs of vfio-eckd through
-# each driver, on the DASD at device number 0.0.0120.  Each driver writes
-# its own cylinders with its own seed; every written run is also announced
-# as
+# --machine hercules): the ECKD channel programs of the vfio-eckd
+# selftests through each driver, container and cdev, on the DASD at
+# device number 0.0.0120, then its throughput run.  Each driver writes
+# its own cylinders with its own seed; every written run is also
+# announced as
 #
 #   @@CKDCHECK <devno> <driver> <test> C H R N SEED
 #
 # for the host, which checks the pattern in the image file after
 # Hercules has shut down.  For our module every test also checks that no
-# page stays pinned once the device is idle.
-SUITE=dasd
+# page stays pinned once the device is closed.
 DEVNO=0.0.0120
 ECKD_TESTS="ident record track tracks chain datachain ida fmt0 count search
 	err_extent err_protect err_norec err_length halt clear"
@@ -28,46 +28,38 @@ done
 # The subchannel of the DASD: the parent of its ccw device.
 SCH=$(basename "$(readlink -f /sys/bus/ccw/devices/$DEVNO/..)" 2>/dev/null)
 
-eckd_args() {
+# Each driver writes its own cylinders with its own seed.
+eckd_env() {
 	case $DRIVER in
-	ours) echo "--cyl 1 --seed 1001" ;;
-	*) echo "--cyl 11 --seed 2002" ;;
+	ours) export VFIO_CCW_ECKD_CYL=1 VFIO_CCW_ECKD_SEED=1001 ;;
+	*) export VFIO_CCW_ECKD_CYL=11 VFIO_CCW_ECKD_SEED=2002 ;;
 	esac
 }
 
-# eckd_row NAME OPEN-ARGS... TEST: one vfio-eckd run; announce its
-# written runs for the image check; PASS rows carry the last line.
-eckd_row() {
-	local name=$1 out rc line
-	shift
-	out=$(timeout 300 vfio-eckd "$@" $(eckd_args) 2>&1)
-	rc=$?
-	echo "$out" | grep '^image ' | while read -r _ c h r n s; do
-		echo "@@CKDCHECK ${DEVNO#0.0.} $DRIVER $name $c $h $r $n $s"
+# eckd_run NAME SECONDS ARGS...: one vfio-eckd run as the row NAME (its
+# tests nested below); announce its written runs for the image check.
+eckd_run() {
+	local name=$1 secs=$2
+	shift 2
+	ktap_run "$name" "$secs" vfio-eckd "$@"
+	grep '^image ' $KTAP_DIR/run.out | while read -r _ t c h r n s; do
+		echo "@@CKDCHECK ${DEVNO#0.0.} $DRIVER $t $c $h $r $n $s"
 	done
-	CKD_SENT=$((CKD_SENT + $(echo "$out" | grep -c '^image ')))
-	if [ $rc -ne 0 ]; then
-		result "$name" FAIL "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
-		return 1
-	fi
-	line=$(echo "$out" | grep -v '^image ' | tail -n 1)
-	if [ "$DRIVER" = ours ] &&
-	   ! grep -q "^pinned_pages: 0$" /sys/kernel/debug/vfio_ccw/$SCH/status; then
-		result "$name" FAIL "pages still pinned when idle: $(tr '\n' ' ' </sys/kernel/debug/vfio_ccw/$SCH/status)"
-		return 1
-	fi
-	result "$name" PASS "$line"
-	case $line in "eckd bench"*) echo "@@SAY dasd $DRIVER ${line#eckd bench: }" ;; esac
+	CKD_SENT=$((CKD_SENT + $(grep -c '^image ' $KTAP_DIR/run.out)))
 }
 
 dasd_tests() {
-	local t
+	local t sel=
 
+	eckd_env
 	for t in $ECKD_TESTS; do
-		eckd_row $t --group "$GRP" --uuid "$UUID" $t
+		sel="$sel -t $t"
 	done
-	[ -n "$ECKD_TESTS" ] && eckd_row record_cdev --cdev "$CDEV" record
-	eckd_row bench --group "$GRP" --uuid "$UUID" --cyls "$ECKD_BENCH_CYLS" bench
+	# shellcheck disable=SC2086
+	[ -n "$ECKD_TESTS" ] && eckd_run vfio_eckd 1800 $sel
+	export VFIO_CCW_ECKD_CYLS=$ECKD_BENCH_CYLS
+	eckd_run bench 1800 -f bench
+	sed -n 's/^eckd bench: /@@SAY dasd '"$DRIVER"' /p' $KTAP_DIR/run.out
 }
 
 # The host counts the @@CKDCHECK lines it got against @@CKDSENT: a

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # The main job, shown to a person: pass subchannel 0.0.0000 through our
 # driver the way an admin would, and show what user space then sees.
-SUITE=demo
 DRIVER=ours
 SCH=0.0.0000
 

@@ -10,7 +10,6 @@
 # device works again or is cleanly gone, and for ours the module-wide
 # counts of pinned pages and programs are back to 0.  kmemleak and the
 # kernel log are checked by the boot.
-SUITE=faults
 SCH=0.0.0000
 TOTALS=/sys/kernel/debug/vfio_ccw/totals
 

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Load, bind, create an mdev, open it both ways, remove, unbind, unload:
 # every step checks sysfs, not just an exit code.
-SUITE=lifecycle
 SCH=0.0.0000
 
 lifecycle_once() {

@@ -16,7 +16,6 @@
 #
 # Figures go to the console as "@@SAY scale <driver> ..." for
 # tests/run/perf.py, and into the rows.
-SUITE=scale
 SCALE_SECONDS=10
 NR_THROUGHPUT=8
 NR_MEMORY=32

@@ -3,7 +3,6 @@
 # alternating container and cdev) and 100 mdev create/remove cycles.
 # Before and after: slab in use (/proc/meminfo) and, for our driver, the
 # pages the subchannel holds pinned (debugfs vfio_ccw/<sch>/status).
-SUITE=stress
 SCH=0.0.0000
 OPEN_CYCLES=${OPEN_CYCLES:-500}
 CREATE_CYCLES=${CREATE_CYCLES:-100}

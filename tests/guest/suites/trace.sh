@@ -4,7 +4,6 @@
 # the interruption as it arrives and as the user gets it, the state
 # changes, the close and iommufd's unmap of everything after it.  Ours only: upstream's
 # module has tracepoints of its own, with other names.
-SUITE=trace
 SCH=0.0.0000
 T=/sys/kernel/tracing
 
