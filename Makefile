@@ -4,7 +4,9 @@
 #
 #   make               build ./vfio_ccw.ko against KDIR
 #   make demo          set up the bench, boot it, pass a subchannel through
-#   make check         every test: static checks, KUnit, VM suites
+#   make check         the gate: static checks, packaging, KUnit, VM suites
+#   make compare       the gate's boots with upstream's driver beside ours
+#   make check-long    the gate, the comparison, long fuzzing, kunit.py
 #   make bench         benchmarks, ours beside upstream's (QEMU -icount,
 #                      Hercules DASD throughput)
 #   make fuzz          a long fuzzing run (VFIO_CCW_FUZZ_REQUESTS, _SEED)

@@ -86,9 +86,10 @@ result() {
 	esac
 }
 
-# ktap_nest DEPTH: KTAP on stdin as a subtest at DEPTH (its own version
-# line dropped: ktap_run has printed the subtest's header); a line that
-# is not KTAP (a program's stderr) becomes a diagnostic
+# ktap_nest DEPTH: KTAP on stdin as a subtest at DEPTH (its own,
+# unindented version line dropped wherever it comes, after stderr noise
+# too: ktap_run has printed the subtest's header); a line that is not
+# KTAP (a program's stderr) becomes a diagnostic
 ktap_nest() {
 	local ind= i=0
 	while [ $i -lt "$1" ]; do
@@ -96,7 +97,7 @@ ktap_nest() {
 		i=$((i + 1))
 	done
 	awk -v ind="$ind" '
-		NR == 1 && /^[ \t]*K?TAP version/ { next }
+		!seen && /^K?TAP version/ { seen = 1; next }
 		/^[ \t]*(ok |not ok |1\.\.[0-9]|#|KTAP version|TAP version)/ { print ind $0; fflush(); next }
 		{ print ind "# " $0; fflush() }'
 }

@@ -256,6 +256,14 @@ def plan(args, out):
                           "--append", f"vccw.fuzz_seconds={fuzz_seconds}"]}
     log(f"fuzz seed {seed} (from the commit), {fuzz_seconds} s of fuzzing in the sanitize boot")
 
+    # a name that is no kernel or boot would deselect everything quietly
+    for what, names, known in (("VFIO_CCW_FLAVOURS", flavours, FLAVOURS),
+                               ("VFIO_CCW_BOOTS", only, [b.name for b in BOOTS])):
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise SystemExit(f"{what}: no such name: {' '.join(unknown)} "
+                             f"(known: {' '.join(known)})")
+
     sched.add(Job("setup", [os.path.join(HOST, "setup.sh"), "--base"]))
     boots = []
     for b in BOOTS:
@@ -320,13 +328,17 @@ def plan(args, out):
             sched.add(Job(name, cmd, needs=needs,
                           after=lambda j, p=part: p.update(seconds=j.seconds)))
 
-    if args.long:
+    if args.long and "initrd-sanitize" not in sched.jobs:
+        parts.append({"name": "fuzz-long", "kind": "boot",
+                      "skipped": "kernel 'sanitize' not selected, or none of its boots"})
+    elif args.long:
         fb = Boot("fuzz-long", "sanitize", "fuzz", timeout=3600)
         part, cmd, d = boot_part(fb, "ours", out, {"fuzz-long": [
             "--append", f"vccw.fuzz_seed={seed}", "--append", "vccw.fuzz_requests=200000"]})
         parts.append(part)
         sched.add(Job(part["name"], cmd, needs=["initrd-sanitize"],
                       after=lambda j, p=part, dd=d: runner_verdict(p, j, dd)))
+    if args.long:
         part = host_part("kunit-tool", None, "kunit-tool.ktap")
         part["manifest_from"] = ["kunit", "vfio_ccw_kunit"]
         parts.append(part)

@@ -43,7 +43,7 @@ echo "KTAP version 1"
 
 # warnings LOG: compiler or modpost warnings in a build log.
 warnings() {
-	grep -E '(warning|error|WARNING|ERROR)[: ]' "$1" | grep -v '^make' | head -n 1
+	grep -iE '(warning|error)[: ]' "$1" | grep -v '^make' | head -n 1
 }
 
 # A copy of the repository's sources, as a tarball of them would be.
@@ -109,13 +109,19 @@ fi
 
 # --- in tree -------------------------------------------------------------------
 log "packaging: in-tree build"
+# tree_hash TREE: what install-in-tree.sh writes, names and contents
+tree_hash() {
+	(cd "$1" && find drivers/s390/cio/Makefile arch/s390/Kconfig drivers/s390/cio/vfio_ccw_* \
+		-type f | sort | xargs sha256sum | sha256sum)
+}
+
 intree() {
 	local tree=$tmp/linux o=$tmp/intree-out h1 h2
 	cp -al "$(ksrc_dir)" "$tree" || return 1
 	"$src/install-in-tree.sh" "$tree" || return 1
-	h1=$(cd "$tree" && cat drivers/s390/cio/Makefile arch/s390/Kconfig drivers/s390/cio/vfio_ccw_* | sha256sum)
+	h1=$(tree_hash "$tree")
 	"$src/install-in-tree.sh" "$tree" >/dev/null || return 1
-	h2=$(cd "$tree" && cat drivers/s390/cio/Makefile arch/s390/Kconfig drivers/s390/cio/vfio_ccw_* | sha256sum)
+	h2=$(tree_hash "$tree")
 	[ "$h1" = "$h2" ] || { echo "a second install-in-tree.sh changed the tree"; return 1; }
 	mkdir -p "$o"
 	cp "$kb/.config" "$o/.config"

@@ -34,7 +34,7 @@ done
 checks=("$@")
 [ ${#checks[@]} -gt 0 ] || checks=(errno_catalogue sparse checkpatch kerneldoc w1)
 mkdir -p "$logs"
-: "${KDIR:=$("$HOST_DIR/kdir.sh" test)}" || die "no test kernel: run make setup"
+KDIR=${KDIR:-$("$HOST_DIR/kdir.sh" test)} || die "no test kernel: run make setup"
 src=$(ksrc_dir) || die "no kernel source: run make setup"
 
 sources() {

@@ -27,9 +27,10 @@ bb=$VFIO_CCW_CACHE/busybox/bin/busybox
 # sources' hash differs from the last build's, build from clean.
 modsrc=$VFIO_CCW_CACHE/modbuild/$flavour
 mkdir -p "$modsrc"
-rsync -a --delete --include='*/' --include='*.c' --include='*.h' \
+# (rsync takes the first rule that matches: the excludes come first)
+rsync -a --delete --exclude='/tests/guest/' --exclude='/tests/out/' --exclude='/.git/' \
+	--exclude='*.mod.c' --include='*/' --include='*.c' --include='*.h' \
 	--include='Makefile' --include='Kbuild' --include='Kconfig' --exclude='*' \
-	--exclude='/tests/guest/' --exclude='/tests/out/' --exclude='/.git/' \
 	"$REPO_DIR/" "$modsrc/"
 src_hash=$(cd "$modsrc" && find . -type f \( -name '*.[ch]' -o -name Makefile -o -name Kconfig \) \
 	! -name '*.mod.c' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)

@@ -103,13 +103,13 @@ TRACE_LINE = re.compile(r"^\s*(\[<|\(\[<|CPU: |Hardware name:|Call Trace:|"
                         r"Tainted:|Last Breaking-Event-Address:|$)")
 
 QEMU_BY_FLAVOUR = {
-    # FACTS.md: the KASAN kernel needs -cpu max and one CPU to boot.
+    # The KASAN kernel boots only with -cpu max and one CPU.
     # -cpu max, and one host thread for both vCPUs (round robin: the guest
     # still has two CPUs).  With "-cpu qemu", multi-threaded or not and
     # even with one CPU, QEMU 7.2 now and then ran a freshly loaded
     # module's CPU on code or data of the module unloaded before it
     # ("illegal operation" in module text): 9 of 30 boots that swapped
-    # modules, against 1 of 11 with -cpu max (check.sh also keeps the
+    # modules, against 1 of 11 with -cpu max (check.py also keeps the
     # two drivers in boots of their own).
     "test": ["-cpu", "max", "-smp", "2", "-m", "1024", "-accel", "tcg,thread=single"],
     "sanitize": ["-cpu", "max", "-smp", "1", "-m", "1024"],

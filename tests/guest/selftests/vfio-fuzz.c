@@ -584,6 +584,9 @@ int main(int argc, char **argv)
 			pins_idle();
 	}
 	probe();
+	/* a run sized by time that made no request has tested nothing */
+	if (!st.requests)
+		die("no request made before the deadline (seed %lu)", seed);
 	for (k = 1; k < ARRAY_SIZE(st.refused); k++)
 		if (st.refused[k])
 			snprintf(refused + strlen(refused), sizeof(refused) - strlen(refused),
