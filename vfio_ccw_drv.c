@@ -242,7 +242,6 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 	if (!parent)
 		return -ENOMEM;
 	vfio_ccw_parent_init(parent, sch, &vfio_ccw_sch_hw_ops);
-	parent->mem = &vfio_ccw_vfio_mem_ops;
 	sch->isc = VFIO_CCW_ISC;
 	parent->mdev_type.sysfs_name = "io";
 	parent->mdev_type.pretty_name = "I/O subchannel (Non-QDIO)";

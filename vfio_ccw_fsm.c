@@ -202,6 +202,7 @@ static enum vfio_ccw_state fsm_init(struct vfio_ccw_parent *parent,
 					VFIO_CCW_STATE_STANDBY;
 	}
 	parent->user = call->arg;
+	parent->mem = parent->user->mem;
 	parent->mem_ctx = call->arg;
 	return VFIO_CCW_STATE_IDLE;
 }

@@ -60,29 +60,26 @@ static const struct vfio_ccw_pin_backend vfio_ccw_vfio_pin_backend = {
 	.unpin = vfio_ccw_vfio_unpin,
 };
 
-static bool pin_cache = true;
+static bool pin_cache;
 module_param(pin_cache, bool, 0644);
 MODULE_PARM_DESC(pin_cache,
-		 "keep guest pages pinned between the channel programs of devices bound through iommufd (default: on; read at bind)");
+		 "keep guest pages pinned between the channel programs of devices bound through iommufd; unsafe with guest RAM discard (balloon, free page reporting): see Documentation/admin-guide.rst (default: off; read at bind)");
 
-/*
- * Programs pin through the device's pin cache when it is on (bound
- * through iommufd: see vfio_ccw_pin.h), else through VFIO directly.
- */
+static void vfio_ccw_pinned_add(struct vfio_ccw_private *private, long npage)
+{
+	atomic_long_add(npage, &private->parent->pinned_pages);
+	atomic_long_add(npage, &vfio_ccw_totals.pinned_pages);
+}
+
+/* Programs of a device without the pin cache pin through VFIO directly. */
 static int vfio_ccw_mem_pin(void *ctx, u64 iova, int npage, struct page **pages)
 {
 	struct vfio_ccw_private *private = ctx;
 	int ret;
 
-	if (private->pin_cache)
-		ret = vfio_ccw_pin_get(&private->pins, iova, npage, pages);
-	else
-		ret = vfio_pin_pages(&private->vdev, iova, npage,
-				     IOMMU_READ | IOMMU_WRITE, pages);
-	if (ret > 0) {
-		atomic_long_add(ret, &private->parent->pinned_pages);
-		atomic_long_add(ret, &vfio_ccw_totals.pinned_pages);
-	}
+	ret = vfio_pin_pages(&private->vdev, iova, npage, IOMMU_READ | IOMMU_WRITE, pages);
+	if (ret > 0)
+		vfio_ccw_pinned_add(private, ret);
 	return ret;
 }
 
@@ -90,18 +87,44 @@ static void vfio_ccw_mem_unpin(void *ctx, u64 iova, int npage)
 {
 	struct vfio_ccw_private *private = ctx;
 
-	if (private->pin_cache)
-		vfio_ccw_pin_put(&private->pins, iova, npage);
-	else
-		vfio_unpin_pages(&private->vdev, iova, npage);
-	atomic_long_sub(npage, &private->parent->pinned_pages);
-	atomic_long_sub(npage, &vfio_ccw_totals.pinned_pages);
+	vfio_unpin_pages(&private->vdev, iova, npage);
+	vfio_ccw_pinned_add(private, -npage);
 }
 
-const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops = {
+/* ... and with it (bound through iommufd, pin_cache=1), through the cache. */
+static int vfio_ccw_mem_pin_cached(void *ctx, u64 iova, int npage, struct page **pages)
+{
+	struct vfio_ccw_private *private = ctx;
+	int ret;
+
+	ret = vfio_ccw_pin_get(&private->pins, iova, npage, pages);
+	if (ret > 0)
+		vfio_ccw_pinned_add(private, ret);
+	return ret;
+}
+
+static void vfio_ccw_mem_unpin_cached(void *ctx, u64 iova, int npage)
+{
+	struct vfio_ccw_private *private = ctx;
+
+	vfio_ccw_pin_put(&private->pins, iova, npage);
+	vfio_ccw_pinned_add(private, -npage);
+}
+
+/*
+ * A program keeps the ops it was built with (vfio_ccw_cp.mem): it is
+ * unpinned the way it was pinned, whatever the device does meanwhile.
+ */
+static const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops = {
 	.read = vfio_ccw_mem_read,
 	.pin = vfio_ccw_mem_pin,
 	.unpin = vfio_ccw_mem_unpin,
+};
+
+static const struct vfio_ccw_mem_ops vfio_ccw_cached_mem_ops = {
+	.read = vfio_ccw_mem_read,
+	.pin = vfio_ccw_mem_pin_cached,
+	.unpin = vfio_ccw_mem_unpin_cached,
 };
 
 /* --- open, close, reset --------------------------------------------------- */
@@ -596,14 +619,14 @@ static int vfio_ccw_bind_iommufd(struct vfio_device *vdev, struct iommufd_ctx *i
 	int ret;
 
 	ret = vfio_iommufd_emulated_bind(vdev, ictx, out_device_id);
-	if (!ret)
-		private->pin_cache = READ_ONCE(pin_cache);
+	if (!ret && READ_ONCE(pin_cache))
+		private->mem = &vfio_ccw_cached_mem_ops;
 	return ret;
 }
 
 static void vfio_ccw_unbind_iommufd(struct vfio_device *vdev)
 {
-	to_private(vdev)->pin_cache = false;
+	to_private(vdev)->mem = &vfio_ccw_vfio_mem_ops;
 	vfio_iommufd_emulated_unbind(vdev);
 }
 
@@ -675,6 +698,7 @@ static int vfio_ccw_mdev_probe(struct mdev_device *mdev)
 		goto err_put_instance;
 	}
 	private->parent = parent;
+	private->mem = &vfio_ccw_vfio_mem_ops;
 	vfio_ccw_pin_cache_init(&private->pins, &vfio_ccw_vfio_pin_backend, private,
 				VFIO_CCW_PIN_CACHE_PAGES);
 	dev_set_drvdata(&mdev->dev, private);

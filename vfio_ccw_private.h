@@ -190,7 +190,7 @@ struct vfio_ccw_irb_queue {
  * @state_wq: woken by the dispatcher after every state change.
  * @user: the VFIO device that opened the subchannel (INIT) until it
  *	closes (CLOSE), else NULL.
- * @mem: how @cp reaches guest memory.
+ * @mem: how programs reach guest memory: @user's, set by INIT.
  * @mem_ctx: argument of @mem's functions: @user, set by INIT.
  * @cp: the channel program of the outstanding start, installed by
  *	IO_REQ (BUSY, and QUIESCING until the subchannel is quiet), else
@@ -273,8 +273,10 @@ struct vfio_ccw_parent {
  * @interrupts: IRBs delivered to @io_region, for debugging.
  * @pins: guest pages pinned for this device's programs, kept pinned
  *	between them (vfio_ccw_pin.h; it has its own lock).
- * @pin_cache: programs pin through @pins; set when the device is bound
- *	through iommufd (before it is opened), cleared when unbound.
+ * @mem: how this device's programs reach guest memory: through VFIO
+ *	directly, or through @pins when bound through iommufd with the
+ *	pin_cache parameter on; chosen at bind (before the device is
+ *	opened).  INIT hands it to the parent; each program keeps its own.
  */
 struct vfio_ccw_private {
 	struct vfio_device vdev;
@@ -285,7 +287,7 @@ struct vfio_ccw_private {
 	struct eventfd_ctx *trigger[VFIO_CCW_NUM_IRQS];
 	unsigned long interrupts;
 	struct vfio_ccw_pin_cache pins;
-	bool pin_cache;
+	const struct vfio_ccw_mem_ops *mem;
 };
 
 /**
@@ -350,6 +352,5 @@ extern const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops;
 
 /* vfio_ccw_ops.c */
 extern struct mdev_driver vfio_ccw_mdev_driver;
-extern const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops;
 
 #endif /* _VFIO_CCW_PRIVATE_H_ */

@@ -37,11 +37,11 @@ SCENARIOS = [
     ("p4", "p4", "P4 256 chained CCWs, 16 pages"),
     ("p5", "p5", "P5 16 segments joined by TICs"),
     ("p1_container", "p1_container", "P1 through the legacy type1 container"),
-    ("p1_nocache", "p1", "P1, ours without the pin cache"),
-    ("p2_nocache", "p2", "P2, ours without the pin cache"),
-    ("p3_nocache", "p3", "P3, ours without the pin cache"),
-    ("p4_nocache", "p4", "P4, ours without the pin cache"),
-    ("p5_nocache", "p5", "P5, ours without the pin cache"),
+    ("p1_cache", "p1", "P1, ours with the pin cache (off by default)"),
+    ("p2_cache", "p2", "P2, ours with the pin cache (off by default)"),
+    ("p3_cache", "p3", "P3, ours with the pin cache (off by default)"),
+    ("p4_cache", "p4", "P4, ours with the pin cache (off by default)"),
+    ("p5_cache", "p5", "P5, ours with the pin cache (off by default)"),
 ]
 
 

@@ -26,6 +26,8 @@
  *   remap       unmap the memory between programs and map other memory at
  *               the same IOVA: the next program's data must land in the
  *               new memory, not in pages a driver kept pinned before
+ *   discard     SENSE ID into a page, MADV_DONTNEED on it, SENSE ID again:
+ *               the data lands in the page the address maps now
  *
  * The fixture opens the device named in the environment (vfio_open_env())
  * and takes a reference SENSE ID; tests compare later sense-id data byte
@@ -56,6 +58,7 @@
  *   0x0000  channel programs        0x0800  IDALs
  *   0x1000  buffers                 0x2000-0x3fff  page-crossing buffers
  *   0x4000  TIC target + buffer     0x5000  reference/usability SENSE ID
+ *   0x6000  the discarded page (discard)
  */
 #define PROG		0x0000
 #define IDAL		0x0800
@@ -753,6 +756,36 @@ static void test_remap(void)
 	       "mapped at its start; SENSE ID ok\n", REMAP_LOOPS);
 }
 
+/*
+ * The guest gives a buffer page back (what a balloon or free page
+ * reporting does to guest RAM: QEMU discards it, and allows that for
+ * vfio-ccw because pins last only while an I/O runs), then uses it
+ * again: the next program's data must land in the page the address maps
+ * now, not in one a driver kept pinned from before.
+ */
+#define DISCARD		0x6000		/* a page of its own */
+
+static void test_discard(void)
+{
+	uint8_t *page = ptr(DISCARD);
+
+	ccw_sense_id(&io, PROG, DISCARD + 0x40, NULL, "sense id into the page");
+	/*
+	 * The bench's guest kernel has no madvise() (CONFIG_ADVISE_SYSCALLS
+	 * is off in its EXPERT configuration): a fresh anonymous page mapped
+	 * over the old one does to the address what MADV_DONTNEED does.
+	 */
+	if (madvise(page, PAGE, MADV_DONTNEED) &&
+	    (errno != ENOSYS || mmap(page, PAGE, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != page))
+		die("discarding the page: %s", strerror(errno));
+	memset(page, 0x55, PAGE);
+	ccw_sense_id(&io, PROG, DISCARD + 0x40, NULL,
+		     "sense id into the page after the guest discarded it");
+	printf("discard: SENSE ID, page discarded and refilled, SENSE ID again into the new "
+	       "page\n");
+}
+
 static void test_senseid(void)
 {
 	still_usable("the reference");
@@ -804,5 +837,6 @@ IO_TEST(badlen)
 IO_TEST(twowriters)
 IO_TEST(unmap_on_irq)
 IO_TEST(remap)
+IO_TEST(discard)
 
 TEST_HARNESS_MAIN
