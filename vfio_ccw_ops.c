@@ -527,6 +527,19 @@ static long vfio_ccw_ioctl_get_irq_info(struct vfio_ccw_private *private,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
+static int vfio_ccw_release_trigger_locked(struct vfio_ccw_private *private,
+					   unsigned int index)
+{
+	struct eventfd_ctx **trigger;
+
+	lockdep_assert_held(&private->parent->fsm_lock);
+	trigger = &private->trigger[array_index_nospec(index, VFIO_CCW_NUM_IRQS)];
+	if (*trigger)
+		eventfd_ctx_put(*trigger);
+	*trigger = NULL;
+	return 0;
+}
+
 /* Replace (fd >= 0), release (fd == -1) or fire one eventfd. */
 static int vfio_ccw_set_trigger_locked(struct vfio_ccw_private *private,
 				       struct vfio_irq_set *hdr,
@@ -555,12 +568,11 @@ static int vfio_ccw_set_trigger_locked(struct vfio_ccw_private *private,
 			return -EFAULT;
 		if (fd < -1)
 			return -EINVAL;
-		ctx = NULL;
-		if (fd >= 0) {
-			ctx = eventfd_ctx_fdget(fd);
-			if (IS_ERR(ctx))
-				return PTR_ERR(ctx);
-		}
+		if (fd == -1)
+			return vfio_ccw_release_trigger_locked(private, hdr->index);
+		ctx = eventfd_ctx_fdget(fd);
+		if (IS_ERR(ctx))
+			return PTR_ERR(ctx);
 		if (*trigger)
 			eventfd_ctx_put(*trigger);
 		*trigger = ctx;
@@ -584,11 +596,17 @@ static long vfio_ccw_ioctl_set_irqs(struct vfio_ccw_private *private,
 						 &data_size);
 	if (ret)
 		return ret;
-	if (!(hdr.flags & VFIO_IRQ_SET_ACTION_TRIGGER) || hdr.start || hdr.count != 1)
+	if (!(hdr.flags & VFIO_IRQ_SET_ACTION_TRIGGER) || hdr.start || hdr.count > 1)
+		return -EINVAL;
+	/* count 0, no data: VFIO's way to switch an interrupt off */
+	if (!hdr.count && (hdr.flags & VFIO_IRQ_SET_DATA_TYPE_MASK) != VFIO_IRQ_SET_DATA_NONE)
 		return -EINVAL;
 
 	mutex_lock(&private->parent->fsm_lock);
-	ret = vfio_ccw_set_trigger_locked(private, &hdr, (u8 __user *)arg + minsz);
+	if (hdr.count)
+		ret = vfio_ccw_set_trigger_locked(private, &hdr, (u8 __user *)arg + minsz);
+	else
+		ret = vfio_ccw_release_trigger_locked(private, hdr.index);
 	mutex_unlock(&private->parent->fsm_lock);
 	return ret;
 }

@@ -539,6 +539,13 @@ static int case_set_irqs_fd_closed(void)
 	return ret;
 }
 
+/* The CRW interrupt: the I/O one is needed for the SENSE ID after it. */
+static int case_set_irqs_count_0(void)
+{
+	return set_irqs(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+			VFIO_CCW_CRW_IRQ_INDEX, 0, 0, -1);
+}
+
 static int case_set_irqs_fd_pipe(void)
 {
 	int p[2], ret;
