@@ -41,27 +41,44 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_totals);
  * @q: the queue
  * @irb: the IRB to copy in
  *
- * When the queue is full the IRB is dropped and counted in
- * @q->overflows, to be reported by the worker.
+ * When the queue is full, an IRB is dropped and counted in
+ * @q->overflows, to be reported by the worker: the oldest one that does
+ * not end a start (intermediate status, unsolicited status), or, if
+ * every queued IRB ends one, the oldest.  The status that ends the
+ * outstanding program is never the one lost to a burst of intermediate
+ * interrupts: without it the device would stay busy, its pages pinned.
  *
  * Context: any, including hard IRQ; takes @q->lock.
- * Return: true if queued, false if dropped.
+ * Return: true if queued without dropping one, false if one was dropped.
  */
 bool vfio_ccw_irb_push(struct vfio_ccw_irb_queue *q, const struct irb *irb)
 {
+	unsigned int i, victim = 0, slot;
 	unsigned long flags;
-	bool queued = false;
+	bool dropped = false;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (q->count < VFIO_CCW_IRB_QUEUE_LEN) {
-		q->irb[(q->head + q->count) % VFIO_CCW_IRB_QUEUE_LEN] = *irb;
-		q->count++;
-		queued = true;
-	} else {
+	if (q->count == VFIO_CCW_IRB_QUEUE_LEN) {
+		for (i = 0; i < q->count; i++) {
+			slot = (q->head + i) % VFIO_CCW_IRB_QUEUE_LEN;
+			if (!vfio_ccw_irb_ends_start(&q->irb[slot])) {
+				victim = i;
+				break;
+			}
+		}
+		/* close the gap: entries after the victim move up by one */
+		for (i = victim; i + 1 < q->count; i++)
+			q->irb[(q->head + i) % VFIO_CCW_IRB_QUEUE_LEN] =
+				q->irb[(q->head + i + 1) % VFIO_CCW_IRB_QUEUE_LEN];
+		q->count--;
 		q->overflows++;
+		dropped = true;
 	}
+	slot = (q->head + q->count) % VFIO_CCW_IRB_QUEUE_LEN;
+	q->irb[slot] = *irb;
+	q->count++;
 	spin_unlock_irqrestore(&q->lock, flags);
-	return queued;
+	return !dropped;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_push);
 
@@ -90,6 +107,33 @@ bool vfio_ccw_irb_pop(struct vfio_ccw_irb_queue *q, struct irb *irb)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_pop);
 
+/**
+ * vfio_ccw_irb_pending() - is an IRB queued that the table has not seen?
+ * @q: the queue
+ *
+ * For a start, which must not be issued while one is: the status of a
+ * function that ended before it (a halt, a clear, an earlier program,
+ * unsolicited status) would be taken for its end.  The hardware answers
+ * such a start with condition code 1 while the status is pending in the
+ * subchannel; once the IRQ handler has taken it, the queue is where it
+ * is pending.  Only a check under the subchannel lock, which the IRQ
+ * callback queues under, is atomic with the start.
+ *
+ * Context: any; takes @q->lock.
+ * Return: true if the queue holds an IRB.
+ */
+bool vfio_ccw_irb_pending(struct vfio_ccw_irb_queue *q)
+{
+	unsigned long flags;
+	bool pending;
+
+	spin_lock_irqsave(&q->lock, flags);
+	pending = q->count > 0;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return pending;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_pending);
+
 static void vfio_ccw_report_overflows(struct vfio_ccw_parent *parent)
 {
 	unsigned long overflows, flags;
@@ -105,15 +149,36 @@ static void vfio_ccw_report_overflows(struct vfio_ccw_parent *parent)
 	parent->irq_overflows_reported = overflows;
 }
 
+/*
+ * Feed every queued IRB to the table, in arrival order, each popped with
+ * the FSM mutex held: an IRB is either still queued, where a start sees
+ * it (vfio_ccw_irb_pending()), or handled, never in between while a
+ * start is issued.
+ */
+static void vfio_ccw_irbs_to_fsm(struct vfio_ccw_parent *parent)
+{
+	struct irb irb;
+
+	for (;;) {
+		mutex_lock(&parent->fsm_lock);
+		if (!vfio_ccw_irb_pop(&parent->irbs, &irb)) {
+			mutex_unlock(&parent->fsm_lock);
+			return;
+		}
+		vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_INTERRUPT, &irb);
+		vfio_ccw_fsm_unlock(parent);
+	}
+}
+
 /**
  * vfio_ccw_event_work() - feed deferred events to the state machine
  * @work: &vfio_ccw_parent.event_work
  *
- * Reports recorded path events as channel reports, handles a pending
- * SCHIB_CHANGED (it may make the device not operational, which decides
- * how the interrupts are treated), then every queued IRB in arrival
- * order.  When the device turns out to be gone,
- * asks the css layer to unregister the subchannel.
+ * Handles the queued IRBs first: the status that ended a program came
+ * before a path event seen with it, and a program that has ended must
+ * not be halted for a path it no longer uses.  Then a pending
+ * SCHIB_CHANGED, then the IRBs that came meanwhile (a halt's, say), and
+ * reports recorded path events as channel reports.
  *
  * Context: process context (vfio_ccw workqueue); takes the FSM mutex.
  */
@@ -121,24 +186,14 @@ void vfio_ccw_event_work(struct work_struct *work)
 {
 	struct vfio_ccw_parent *parent =
 		container_of(work, struct vfio_ccw_parent, event_work);
-	struct irb irb;
 
-	vfio_ccw_path_events_to_crws(parent);
-	if (test_and_clear_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &parent->pending))
+	vfio_ccw_irbs_to_fsm(parent);
+	if (test_and_clear_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &parent->pending)) {
 		vfio_ccw_fsm_event(parent, VFIO_CCW_EVENT_SCHIB_CHANGED, NULL);
-
-	while (vfio_ccw_irb_pop(&parent->irbs, &irb))
-		vfio_ccw_fsm_event(parent, VFIO_CCW_EVENT_INTERRUPT, &irb);
-	vfio_ccw_report_overflows(parent);
-
-	if (READ_ONCE(parent->state) == VFIO_CCW_STATE_NOT_OPER && parent->sch &&
-	    !test_and_set_bit(VFIO_CCW_PENDING_UNREG, &parent->pending)) {
-		unsigned long flags;
-
-		spin_lock_irqsave(&parent->sch->lock, flags);
-		css_sched_sch_todo(parent->sch, SCH_TODO_UNREG);
-		spin_unlock_irqrestore(&parent->sch->lock, flags);
+		vfio_ccw_irbs_to_fsm(parent);
 	}
+	vfio_ccw_path_events_to_crws(parent);
+	vfio_ccw_report_overflows(parent);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_work);
 

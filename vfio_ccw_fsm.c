@@ -100,6 +100,7 @@ static const char *const event_names[VFIO_CCW_NR_EVENTS] = {
 	[VFIO_CCW_EVENT_CLOSE] = "CLOSE",
 	[VFIO_CCW_EVENT_HALT] = "HALT",
 	[VFIO_CCW_EVENT_CLEAR] = "CLEAR",
+	[VFIO_CCW_EVENT_RESET] = "RESET",
 };
 
 /**
@@ -269,6 +270,26 @@ static enum vfio_ccw_state fsm_irq_drop(struct vfio_ccw_parent *parent,
 
 /* --- CLOSE ------------------------------------------------------------ */
 
+/*
+ * The end of a RESET: the subchannel is disabled and its program gone;
+ * enable it again for the user, who never left.  An enable that fails
+ * leaves the device closed to that user (STANDBY, or NOT_OPER when the
+ * device is gone), with the reason as the RESET's answer.
+ */
+static enum vfio_ccw_state fsm_reenable(struct vfio_ccw_parent *parent,
+					struct vfio_ccw_fsm_call *call)
+{
+	int ret;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	ret = parent->ops->enable(parent);
+	if (!ret)
+		return VFIO_CCW_STATE_IDLE;
+	parent->user = NULL;
+	call->ret = ret;
+	return ret == -ENODEV ? VFIO_CCW_STATE_NOT_OPER : VFIO_CCW_STATE_STANDBY;
+}
+
 static enum vfio_ccw_state fsm_disable_or_quiesce(struct vfio_ccw_parent *parent,
 						  struct vfio_ccw_fsm_call *call)
 {
@@ -279,6 +300,8 @@ static enum vfio_ccw_state fsm_disable_or_quiesce(struct vfio_ccw_parent *parent
 	if (!ret) {
 		/* Disabled: no function can touch the program's pages now. */
 		fsm_retire_cp(parent);
+		if (parent->resetting)
+			return fsm_reenable(parent, call);
 		return VFIO_CCW_STATE_STANDBY;
 	}
 	if (ret == -ENODEV) {
@@ -296,6 +319,19 @@ static enum vfio_ccw_state fsm_close(struct vfio_ccw_parent *parent,
 {
 	lockdep_assert_held(&parent->fsm_lock);
 	parent->user = NULL;
+	return fsm_disable_or_quiesce(parent, call);
+}
+
+/*
+ * RESET: what CLOSE does, for a user who stays.  Requests meanwhile are
+ * answered as in QUIESCING (-EBUSY); the subchannel never passes through
+ * STANDBY, where a request would find no user.
+ */
+static enum vfio_ccw_state fsm_reset(struct vfio_ccw_parent *parent,
+				     struct vfio_ccw_fsm_call *call)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	parent->resetting = true;
 	return fsm_disable_or_quiesce(parent, call);
 }
 
@@ -329,6 +365,19 @@ static enum vfio_ccw_state fsm_quiesce_step(struct vfio_ccw_parent *parent,
 		call->ret = -EIO;
 		return fsm_not_oper(parent, call);
 	}
+}
+
+/*
+ * CLOSE while quiescing: for a close, the next step; for a reset, the
+ * user leaves now and the subchannel stays disabled once quiet.
+ */
+static enum vfio_ccw_state fsm_close_quiescing(struct vfio_ccw_parent *parent,
+					       struct vfio_ccw_fsm_call *call)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	parent->user = NULL;
+	parent->resetting = false;
+	return fsm_quiesce_step(parent, call);
 }
 
 /*
@@ -434,21 +483,6 @@ static enum vfio_ccw_state fsm_clear(struct vfio_ccw_parent *parent,
 /* --- INTERRUPT for the user --------------------------------------------- */
 
 /*
- * The start function is over: status pending and either nothing active
- * or suspended any more, or a halt or clear function has ended it (their
- * status may still show the suspended program's activity bits).
- */
-static bool irb_ends_start(struct irb *irb)
-{
-	if (!(scsw_stctl(&irb->scsw) & SCSW_STCTL_STATUS_PEND))
-		return false;
-	if (scsw_fctl(&irb->scsw) & (SCSW_FCTL_HALT_FUNC | SCSW_FCTL_CLEAR_FUNC))
-		return true;
-	return !(scsw_actl(&irb->scsw) &
-		 (SCSW_ACTL_DEVACT | SCSW_ACTL_SCHACT | SCSW_ACTL_SUSPENDED));
-}
-
-/*
  * Hand an IRB to the user, its CPA translated back to a guest address
  * (or 0) and the ESW's host addresses removed: no IRB may show the
  * guest a host address.
@@ -499,7 +533,7 @@ static enum vfio_ccw_state fsm_irq_busy(struct vfio_ccw_parent *parent,
 					struct vfio_ccw_fsm_call *call)
 {
 	struct irb *irb = call->arg;
-	bool final = irb_ends_start(irb);
+	bool final = vfio_ccw_irb_ends_start(irb);
 
 	lockdep_assert_held(&parent->fsm_lock);
 	fsm_deliver_irb(parent, call, irb);
@@ -523,6 +557,7 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_close_not_oper,
 		[VFIO_CCW_EVENT_HALT]		= fsm_refuse_enodev,
 		[VFIO_CCW_EVENT_CLEAR]		= fsm_refuse_enodev,
+		[VFIO_CCW_EVENT_RESET]		= fsm_refuse_enodev,
 	},
 	[VFIO_CCW_STATE_STANDBY] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_init,
@@ -533,6 +568,7 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_refuse_not_open,
 		[VFIO_CCW_EVENT_HALT]		= fsm_refuse_not_open,
 		[VFIO_CCW_EVENT_CLEAR]		= fsm_refuse_not_open,
+		[VFIO_CCW_EVENT_RESET]		= fsm_refuse_not_open,
 	},
 	[VFIO_CCW_STATE_IDLE] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_refuse_ebusy,
@@ -543,6 +579,7 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_close,
 		[VFIO_CCW_EVENT_HALT]		= fsm_halt,
 		[VFIO_CCW_EVENT_CLEAR]		= fsm_clear,
+		[VFIO_CCW_EVENT_RESET]		= fsm_reset,
 	},
 	[VFIO_CCW_STATE_BUSY] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_refuse_ebusy,
@@ -553,6 +590,7 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_CLOSE]		= fsm_close,
 		[VFIO_CCW_EVENT_HALT]		= fsm_halt,
 		[VFIO_CCW_EVENT_CLEAR]		= fsm_clear,
+		[VFIO_CCW_EVENT_RESET]		= fsm_reset,
 	},
 	[VFIO_CCW_STATE_QUIESCING] = {
 		[VFIO_CCW_EVENT_INIT]		= fsm_refuse_ebusy,
@@ -560,9 +598,10 @@ vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		[VFIO_CCW_EVENT_IO_REQ]		= fsm_refuse_ebusy,
 		[VFIO_CCW_EVENT_INTERRUPT]	= fsm_irq_quiescing,
 		[VFIO_CCW_EVENT_SCHIB_CHANGED]	= fsm_schib_changed,
-		[VFIO_CCW_EVENT_CLOSE]		= fsm_quiesce_step,
+		[VFIO_CCW_EVENT_CLOSE]		= fsm_close_quiescing,
 		[VFIO_CCW_EVENT_HALT]		= fsm_refuse_ebusy,
 		[VFIO_CCW_EVENT_CLEAR]		= fsm_refuse_ebusy,
+		[VFIO_CCW_EVENT_RESET]		= fsm_quiesce_step,
 	},
 };
 
@@ -598,9 +637,14 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 	/* A program refused by the table goes back for unpinning. */
 	if (event == VFIO_CCW_EVENT_IO_REQ && arg && !call.cp_taken)
 		fsm_retire(parent, arg);
+	/* A reset's re-enable is decided on the way out of QUIESCING only. */
+	if (new != VFIO_CCW_STATE_QUIESCING)
+		parent->resetting = false;
 	if (new != old) {
 		WRITE_ONCE(parent->state, new);
 		fsm_wake(parent);
+		if (new == VFIO_CCW_STATE_NOT_OPER)
+			parent->ops->gone(parent);
 	}
 	if (call.signal_io)
 		parent->io_signal = true;
@@ -853,15 +897,39 @@ bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_pinned);
 
+/*
+ * Dispatch @event (CLOSE or RESET) and, while the table answers
+ * QUIESCING, wait a bounded time for the final interrupt (delivered by
+ * the worker, which needs the FSM mutex, so the wait happens without it)
+ * before dispatching @event again as the next cancel/halt/clear step.
+ * cio_cancel_halt_clear()'s retry budget bounds the loop.
+ */
+static int fsm_quiesce(struct vfio_ccw_parent *parent, enum vfio_ccw_event event)
+{
+	int ret;
+
+	ret = vfio_ccw_fsm_event(parent, event, NULL);
+	while (READ_ONCE(parent->state) == VFIO_CCW_STATE_QUIESCING) {
+		if (wait_event_timeout(parent->state_wq,
+				       READ_ONCE(parent->state) != VFIO_CCW_STATE_QUIESCING,
+				       parent->quiesce_wait))
+			break;
+		ret = vfio_ccw_fsm_event(parent, event, NULL);
+	}
+	return ret;
+}
+
 /**
  * vfio_ccw_fsm_close() - detach the user and bring the subchannel to rest
  * @parent: the subchannel
  *
- * Dispatches CLOSE; when I/O is still outstanding the table answers
- * QUIESCING, and this function waits a bounded time for the final
- * interrupt (delivered by the worker, which needs the FSM mutex, so the
- * wait happens without it) before dispatching the next cancel/halt/clear
- * step.  cio_cancel_halt_clear()'s retry budget bounds the loop.
+ * Dispatches CLOSE until the subchannel is quiet (see fsm_quiesce()),
+ * then waits until no thread unpins a program of this subchannel any
+ * more: the worker that delivered the final interrupt, or a dma_unmap,
+ * may still be unpinning the last one.  Once this returns, nothing of
+ * the closed user is pinned or used: VFIO may unbind it and the mdev
+ * may go.  The wait has no bound: the unpinning threads need VFIO's
+ * IOMMU locks, none of which a closing thread holds.
  *
  * Context: process context, may sleep; FSM mutex not held.
  * Return: 0 once the subchannel is in STANDBY or NOT_OPER, or the errno
@@ -869,16 +937,35 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_pinned);
  */
 int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent)
 {
-	int ret;
+	int ret = fsm_quiesce(parent, VFIO_CCW_EVENT_CLOSE);
 
-	ret = vfio_ccw_fsm_event(parent, VFIO_CCW_EVENT_CLOSE, NULL);
-	while (READ_ONCE(parent->state) == VFIO_CCW_STATE_QUIESCING) {
-		if (wait_event_timeout(parent->state_wq,
-				       READ_ONCE(parent->state) != VFIO_CCW_STATE_QUIESCING,
-				       parent->quiesce_wait))
-			break;
-		ret = vfio_ccw_fsm_event(parent, VFIO_CCW_EVENT_CLOSE, NULL);
-	}
+	/*
+	 * The thread that made the last change counts itself in unpinning
+	 * before it releases the mutex: once we have had the mutex, the
+	 * count includes it.
+	 */
+	mutex_lock(&parent->fsm_lock);
+	vfio_ccw_fsm_unlock(parent);
+	wait_event(parent->state_wq, !atomic_read(&parent->unpinning));
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_close);
+
+/**
+ * vfio_ccw_fsm_reset() - stop what runs, drop the program, keep the user
+ * @parent: the subchannel
+ *
+ * Dispatches RESET until the subchannel is quiet and enabled again (see
+ * fsm_quiesce()).  A close meanwhile wins: the subchannel ends in
+ * STANDBY, never enabled for a user who has gone.
+ *
+ * Context: process context, may sleep; FSM mutex not held.
+ * Return: 0 once the subchannel is IDLE again; -EBADF when the device
+ * was not (or is no longer) open; the enable's errno, or the last
+ * step's (-EIO when it could not be quiesced).
+ */
+int vfio_ccw_fsm_reset(struct vfio_ccw_parent *parent)
+{
+	return fsm_quiesce(parent, VFIO_CCW_EVENT_RESET);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_reset);

@@ -165,17 +165,13 @@ static void vfio_ccw_close_device(struct vfio_device *vdev)
 }
 
 /*
- * Quiesce, drop the channel program, and enable again: what RESET and an
- * unmap under a running program need.
+ * Quiesce, drop the channel program, and enable again for the same user:
+ * what RESET and an unmap under a running program need.  One table
+ * event (RESET), so that a close meanwhile cannot be undone by it.
  */
 static int vfio_ccw_reset(struct vfio_ccw_private *private)
 {
-	int ret;
-
-	ret = vfio_ccw_fsm_close(private->parent);
-	if (ret && ret != -EBADF)
-		return ret;
-	return vfio_ccw_fsm_event(private->parent, VFIO_CCW_EVENT_INIT, private);
+	return vfio_ccw_fsm_reset(private->parent);
 }
 
 static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)

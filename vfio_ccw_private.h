@@ -63,6 +63,9 @@ enum vfio_ccw_state {
  *	async command region (not in the 2018 design, which had no async
  *	region yet).
  * @VFIO_CCW_EVENT_CLEAR: the same for CLEAR SUBCHANNEL.
+ * @VFIO_CCW_EVENT_RESET: VFIO_DEVICE_RESET, or an unmap under a running
+ *	program: quiesce, drop the program and enable again, for the same
+ *	user (not in the 2018 design).  In QUIESCING, the next step.
  * @VFIO_CCW_NR_EVENTS: number of events.
  */
 enum vfio_ccw_event {
@@ -74,6 +77,7 @@ enum vfio_ccw_event {
 	VFIO_CCW_EVENT_CLOSE,
 	VFIO_CCW_EVENT_HALT,
 	VFIO_CCW_EVENT_CLEAR,
+	VFIO_CCW_EVENT_RESET,
 	VFIO_CCW_NR_EVENTS
 };
 
@@ -87,12 +91,16 @@ struct vfio_ccw_parent;
  * @cancel_halt_clear: one step of the quiesce sequence (see
  *	cio_cancel_halt_clear()); *@iretry counts the attempts.
  * @start: START SUBCHANNEL with @orb; returns the condition code (0-3)
- *	or -EIO when the instruction was refused (program check).
+ *	or -EIO when the instruction was refused (program check).  An IRB
+ *	still queued for the table (vfio_ccw_irb_pending()) is status
+ *	pending as the hardware's would be: condition code 1, no start.
  * @halt: HALT SUBCHANNEL; returns the condition code.
  * @clear: CLEAR SUBCHANNEL; returns the condition code.
  * @read_schib: re-read the SCHIB into @schib; -ENODEV when gone.
  * @path_lost: after update_schib(): true if the path the outstanding
  *	function uses is no longer available, or no path is left at all.
+ * @gone: the table has just made the subchannel NOT_OPER: ask the css
+ *	layer to unregister it.
  *
  * The real implementation (vfio_ccw_sch.c) takes the subchannel lock
  * around each call into the common I/O layer; the KUnit tests replace it
@@ -109,6 +117,7 @@ struct vfio_ccw_sch_ops {
 	int (*clear)(struct vfio_ccw_parent *parent);
 	int (*read_schib)(struct vfio_ccw_parent *parent, struct schib *schib);
 	bool (*path_lost)(struct vfio_ccw_parent *parent);
+	void (*gone)(struct vfio_ccw_parent *parent);
 };
 
 /* Channel-path events kept between chp_event and the worker. */
@@ -181,7 +190,8 @@ struct vfio_ccw_irb_queue {
  * @sch: the subchannel.
  * @ops: subchannel operations (real hardware or a test fake).
  * @fsm_lock: owns @state, @user, @cp, @retired, @translating,
- *	@unmap_seq, @io_signal, @quiesce_retries and the user-visible state
+ *	@unmap_seq, @io_signal, @quiesce_retries, @resetting and the
+ *	user-visible state
  *	of @user (its regions and eventfds).  Never held while calling into VFIO's
  *	IOMMU backends (pinning, unpinning, reading guest memory): VFIO
  *	calls dma_unmap, which takes it, with its own locks held.
@@ -206,6 +216,9 @@ struct vfio_ccw_irb_queue {
  * @unmap_seq: bumped by every dma_unmap; a translation that saw it
  *	change may hold pages of an unmapped range and is discarded.
  * @quiesce_retries: cancel/halt/clear attempts of the current quiesce.
+ * @resetting: the current quiesce is a RESET's: once the subchannel is
+ *	disabled it is enabled again for @user, who stays attached.  A
+ *	CLOSE meanwhile cancels that.
  * @quiesce_wait: how long vfio_ccw_fsm_close() waits for each quiesce
  *	step (VFIO_CCW_QUIESCE_WAIT; shorter in tests).
  * @irq_overflows_reported: value of @irbs.overflows last reported.
@@ -243,6 +256,7 @@ struct vfio_ccw_parent {
 	bool translating;
 	unsigned long unmap_seq;
 	int quiesce_retries;
+	bool resetting;
 	unsigned long quiesce_wait;
 	unsigned long irq_overflows_reported;
 
@@ -318,6 +332,32 @@ static inline struct subchannel_id vfio_ccw_schid(const struct vfio_ccw_parent *
 	return parent->sch ? parent->sch->schid : none;
 }
 
+/**
+ * vfio_ccw_irb_ends_start() - does this status end the start function?
+ * @irb: the status
+ *
+ * Status pending with the start function over: a halt or clear function
+ * ended it (their status may still show a suspended program's activity
+ * bits), or the start function's own status with nothing active or
+ * suspended any more.  Status without a function (unsolicited device
+ * status, an attention) ends nothing: it is not the program's.
+ *
+ * Context: any.
+ * Return: true if the outstanding program is over.
+ */
+static inline bool vfio_ccw_irb_ends_start(const struct irb *irb)
+{
+	union scsw *scsw = (union scsw *)&irb->scsw;
+
+	if (!(scsw_stctl(scsw) & SCSW_STCTL_STATUS_PEND))
+		return false;
+	if (scsw_fctl(scsw) & (SCSW_FCTL_HALT_FUNC | SCSW_FCTL_CLEAR_FUNC))
+		return true;
+	if (!(scsw_fctl(scsw) & SCSW_FCTL_START_FUNC))
+		return false;
+	return !(scsw_actl(scsw) & (SCSW_ACTL_DEVACT | SCSW_ACTL_SCHACT | SCSW_ACTL_SUSPENDED));
+}
+
 /* vfio_ccw_fsm.c */
 int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
 		       enum vfio_ccw_event event, void *arg);
@@ -326,6 +366,7 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);
 const char *vfio_ccw_event_name(enum vfio_ccw_event event);
 int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent);
+int vfio_ccw_fsm_reset(struct vfio_ccw_parent *parent);
 int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb);
 int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *orb);
 void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent);
@@ -344,6 +385,7 @@ void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
 			  const struct vfio_ccw_sch_ops *ops);
 bool vfio_ccw_irb_push(struct vfio_ccw_irb_queue *q, const struct irb *irb);
 bool vfio_ccw_irb_pop(struct vfio_ccw_irb_queue *q, struct irb *irb);
+bool vfio_ccw_irb_pending(struct vfio_ccw_irb_queue *q);
 void vfio_ccw_event_work(struct work_struct *work);
 void vfio_ccw_queue_event_work(struct vfio_ccw_parent *parent);
 

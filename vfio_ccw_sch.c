@@ -78,7 +78,11 @@ static int vfio_ccw_sch_start(struct vfio_ccw_parent *parent, union orb *orb)
 	/* cio's interrupt handler finds the subchannel by this parameter. */
 	orb->cmd.intparm = (u32)virt_to_phys(sch);
 	spin_lock_irq(&sch->lock);
-	cc = ssch(sch->schid, orb);
+	/* Under the lock our IRQ callback queues under: atomic with it. */
+	if (vfio_ccw_irb_pending(&parent->irbs))
+		cc = 1;
+	else
+		cc = ssch(sch->schid, orb);
 	/* cio_cancel_halt_clear() reads the cached activity control. */
 	if (cc == 0)
 		sch->schib.scsw.cmd.actl |= SCSW_ACTL_START_PEND;
@@ -147,6 +151,18 @@ static bool vfio_ccw_sch_path_lost(struct vfio_ccw_parent *parent)
 	return lost;
 }
 
+static void vfio_ccw_sch_gone(struct vfio_ccw_parent *parent)
+{
+	struct subchannel *sch = parent->sch;
+
+	lockdep_assert_held(&parent->fsm_lock);
+	if (test_and_set_bit(VFIO_CCW_PENDING_UNREG, &parent->pending))
+		return;
+	spin_lock_irq(&sch->lock);
+	css_sched_sch_todo(sch, SCH_TODO_UNREG);
+	spin_unlock_irq(&sch->lock);
+}
+
 const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops = {
 	.enable = vfio_ccw_sch_enable,
 	.disable = vfio_ccw_sch_disable,
@@ -157,4 +173,5 @@ const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops = {
 	.clear = vfio_ccw_sch_clear,
 	.read_schib = vfio_ccw_sch_read_schib,
 	.path_lost = vfio_ccw_sch_path_lost,
+	.gone = vfio_ccw_sch_gone,
 };

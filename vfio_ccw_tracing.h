@@ -37,6 +37,7 @@ TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_SCHIB_CHANGED);
 TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_CLOSE);
 TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_HALT);
 TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_CLEAR);
+TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_RESET);
 
 /*
  * Every event starts with the subchannel id (cssid, ssid, sch_no); a
@@ -76,7 +77,8 @@ TRACE_EVENT(vfio_ccw_fsm,
 				       { VFIO_CCW_EVENT_SCHIB_CHANGED, "SCHIB_CHANGED" },
 				       { VFIO_CCW_EVENT_CLOSE, "CLOSE" },
 				       { VFIO_CCW_EVENT_HALT, "HALT" },
-				       { VFIO_CCW_EVENT_CLEAR, "CLEAR" }),
+				       { VFIO_CCW_EVENT_CLEAR, "CLEAR" },
+				       { VFIO_CCW_EVENT_RESET, "RESET" }),
 		      __print_symbolic(__entry->new,
 				       { VFIO_CCW_STATE_NOT_OPER, "NOT_OPER" },
 				       { VFIO_CCW_STATE_STANDBY, "STANDBY" },

@@ -5,6 +5,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/slab.h>
 
 #include "vfio_ccw_private.h"
@@ -33,6 +36,7 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
  * @disables: calls of disable()
  * @schib_updates: calls of update_schib()
  * @chc_calls: calls of cancel_halt_clear()
+ * @gones: calls of gone()
  */
 struct fake_sch {
 	struct vfio_ccw_parent parent;
@@ -52,6 +56,7 @@ struct fake_sch {
 	int disables;
 	int schib_updates;
 	int chc_calls;
+	int gones;
 };
 
 static struct fake_sch *to_fake(struct vfio_ccw_parent *parent)
@@ -99,6 +104,9 @@ static int fake_start(struct vfio_ccw_parent *parent, union orb *orb)
 {
 	lockdep_assert_held(&parent->fsm_lock);
 	to_fake(parent)->starts++;
+	/* the seam's contract: a queued IRB is status pending */
+	if (vfio_ccw_irb_pending(&parent->irbs))
+		return 1;
 	return to_fake(parent)->start_cc;
 }
 
@@ -129,6 +137,12 @@ static bool fake_path_lost(struct vfio_ccw_parent *parent)
 	return to_fake(parent)->path_lost;
 }
 
+static void fake_gone(struct vfio_ccw_parent *parent)
+{
+	lockdep_assert_held(&parent->fsm_lock);
+	to_fake(parent)->gones++;
+}
+
 static const struct vfio_ccw_sch_ops fake_ops = {
 	.enable = fake_enable,
 	.disable = fake_disable,
@@ -139,6 +153,7 @@ static const struct vfio_ccw_sch_ops fake_ops = {
 	.clear = fake_clear,
 	.read_schib = fake_read_schib,
 	.path_lost = fake_path_lost,
+	.gone = fake_gone,
 };
 
 /* A test-owned stand-in for the VFIO device that opens the subchannel. */
@@ -261,12 +276,13 @@ static const struct fsm_cell_case fsm_cell_cases[] = {
 	  .disable_ret = -EBUSY, .to = S(QUIESCING), .disables = 1, .user_after = true },
 	{ "QUIESCING+SCHIB_CHANGED gone", S(QUIESCING), E(SCHIB_CHANGED), .schib_ret = -ENODEV,
 	  .to = S(NOT_OPER), .disables = 1, .user_after = true },
+	/* a close during a reset's quiesce: the user leaves at once */
 	{ "QUIESCING+CLOSE step issued", S(QUIESCING), E(CLOSE), .chc_ret = -EBUSY, .chc_calls = 1,
-	  .to = S(QUIESCING), .user_after = true },
+	  .to = S(QUIESCING) },
 	{ "QUIESCING+CLOSE step done", S(QUIESCING), E(CLOSE), .chc_ret = 0, .chc_calls = 1,
-	  .to = S(STANDBY), .disables = 1, .user_after = true },
+	  .to = S(STANDBY), .disables = 1 },
 	{ "QUIESCING+CLOSE device gone", S(QUIESCING), E(CLOSE), .chc_ret = -ENODEV,
-	  .to = S(NOT_OPER), .chc_calls = 1, .user_after = true },
+	  .to = S(NOT_OPER), .chc_calls = 1 },
 	/* HALT and CLEAR from the async region */
 	{ "NOT_OPER+HALT refused", S(NOT_OPER), E(HALT), .to = S(NOT_OPER), .ret = -ENODEV },
 	{ "NOT_OPER+CLEAR refused", S(NOT_OPER), E(CLEAR), .to = S(NOT_OPER), .ret = -ENODEV },
@@ -296,6 +312,19 @@ static const struct fsm_cell_case fsm_cell_cases[] = {
 	  .user_after = true },
 	{ "QUIESCING+CLEAR refused", S(QUIESCING), E(CLEAR), .to = S(QUIESCING), .ret = -EBUSY,
 	  .user_after = true },
+	/* RESET: quiesce, drop the program, enable again for the same user */
+	{ "NOT_OPER+RESET refused", S(NOT_OPER), E(RESET), .to = S(NOT_OPER), .ret = -ENODEV },
+	{ "STANDBY+RESET not open", S(STANDBY), E(RESET), .to = S(STANDBY), .ret = -EBADF },
+	{ "IDLE+RESET re-enables", S(IDLE), E(RESET), .to = S(IDLE), .disables = 1,
+	  .enables = 1, .user_after = true },
+	{ "IDLE+RESET enable fails", S(IDLE), E(RESET), .enable_ret = -EIO, .to = S(STANDBY),
+	  .ret = -EIO, .disables = 1, .enables = 1 },
+	{ "IDLE+RESET device gone", S(IDLE), E(RESET), .disable_ret = -ENODEV,
+	  .to = S(NOT_OPER), .disables = 1, .user_after = true },
+	{ "BUSY+RESET quiesces, user kept", S(BUSY), E(RESET), .disable_ret = -EBUSY,
+	  .to = S(QUIESCING), .disables = 1, .user_after = true },
+	{ "QUIESCING+RESET step issued", S(QUIESCING), E(RESET), .chc_ret = -EBUSY,
+	  .chc_calls = 1, .to = S(QUIESCING), .user_after = true },
 	/* path events while a program runs */
 	{ "BUSY+SCHIB_CHANGED path kept", S(BUSY), E(SCHIB_CHANGED), .to = S(BUSY),
 	  .user_after = true },
@@ -341,6 +370,8 @@ static void vfio_ccw_fsm_test_cell(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->chc_calls, c->chc_calls);
 	KUNIT_EXPECT_EQ(test, f->halts, c->halts);
 	KUNIT_EXPECT_EQ(test, f->clears, c->clears);
+	/* every way into NOT_OPER asks for the unregistration, once */
+	KUNIT_EXPECT_EQ(test, f->gones, c->to == S(NOT_OPER) && c->from != S(NOT_OPER));
 }
 
 /* Cells with a suite of their own below (they need guest memory). */
@@ -792,6 +823,306 @@ static void vfio_ccw_fsm_io_test_close_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 }
 
+/* --- races: the worker, the closer and a reset, interleaved -------------- */
+
+static void irb_final(struct irb *irb)
+{
+	memset(irb, 0, sizeof(*irb));
+	irb->scsw.cmd.stctl = SCSW_STCTL_PRIM_STATUS | SCSW_STCTL_SEC_STATUS |
+			      SCSW_STCTL_STATUS_PEND;
+	irb->scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
+	irb->scsw.cmd.dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+}
+
+/* Intermediate status (PCI): the program goes on. */
+static void irb_intermediate(struct irb *irb)
+{
+	memset(irb, 0, sizeof(*irb));
+	irb->scsw.cmd.stctl = SCSW_STCTL_INTER_STATUS | SCSW_STCTL_STATUS_PEND;
+	irb->scsw.cmd.actl = SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT;
+	irb->scsw.cmd.fctl = SCSW_FCTL_START_FUNC;
+}
+
+/* Unsolicited device status (an attention, a tape's device end). */
+static void irb_unsolicited(struct irb *irb)
+{
+	memset(irb, 0, sizeof(*irb));
+	irb->scsw.cmd.stctl = SCSW_STCTL_ALERT_STATUS | SCSW_STCTL_STATUS_PEND;
+	irb->scsw.cmd.dstat = DEV_STAT_ATTENTION;
+}
+
+/*
+ * Status queued before a start (here unsolicited; a halt's status while
+ * idle is the same case) must not end that start: the start is refused
+ * as the hardware refuses one while status is pending (cc 1, -EBUSY),
+ * the status reaches the user, and the next start runs until its own
+ * final status.  Status without a function that comes while the program
+ * runs does not end it either.
+ */
+static void vfio_ccw_fsm_io_test_stale_irb(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct irb irb;
+
+	irb_unsolicited(&irb);
+	KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EBUSY);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
+
+	irb_unsolicited(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
+	KUNIT_EXPECT_TRUE(test, cp_active(f));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 1);
+
+	irb_final(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
+}
+
+/*
+ * The worker takes an IRB off the queue only with the FSM mutex held: an
+ * IRB popped but not yet handled would be invisible to a start issued
+ * meanwhile (which holds the mutex) and would then end it.
+ */
+static void vfio_ccw_fsm_io_test_worker_pops_under_mutex(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct irb irb;
+
+	irb_unsolicited(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	mutex_lock(&f->parent.fsm_lock);
+	schedule_work(&f->parent.event_work);
+	msleep(100);
+	/* still queued, where a start issued now would see it */
+	KUNIT_EXPECT_EQ(test, f->parent.irbs.count, 1);
+	mutex_unlock(&f->parent.fsm_lock);
+	flush_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->parent.irbs.count, 0);
+	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+}
+
+/*
+ * The program ends as a path goes: the worker sees the final status and
+ * the path event together.  The status comes first: the program is over
+ * and must not be halted for a path it no longer uses (the user would
+ * get a halt status it never asked for).
+ */
+static void vfio_ccw_fsm_io_test_status_before_path_event(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct irb irb;
+
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	f->path_lost = true;
+	irb_final(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	set_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &f->parent.pending);
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->halts, 0);
+	KUNIT_EXPECT_EQ(test, f->clears, 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+}
+
+/**
+ * struct close_race - a closer and the worker, with an unpin held open
+ * @f: the subchannel
+ * @in_unpin: completed when the worker's unpin has begun
+ * @release: completed by the test to let that unpin finish
+ * @closed: completed when vfio_ccw_fsm_close() has returned
+ * @unpins: unpins seen
+ */
+struct close_race {
+	struct fake_sch *f;
+	struct completion in_unpin, release, closed;
+	int unpins;
+};
+
+static void close_race_unpin(void *arg)
+{
+	struct close_race *r = arg;
+
+	if (r->unpins++)
+		return;
+	complete(&r->in_unpin);
+	wait_for_completion(&r->release);
+}
+
+static int close_race_closer(void *arg)
+{
+	struct close_race *r = arg;
+
+	vfio_ccw_fsm_close(&r->f->parent);
+	complete(&r->closed);
+	return 0;
+}
+
+/*
+ * Closing with a program outstanding: the final interrupt is handled by
+ * the worker, which unpins the program after it has released the mutex.
+ * Close must not return before that unpin is done: VFIO unbinds the
+ * device next, the mdev may go, and a late unpin then uses both.
+ */
+static void vfio_ccw_fsm_io_test_close_waits_for_unpin(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct close_race r = { .f = f };
+	struct task_struct *closer;
+	struct irb irb;
+
+	init_completion(&r.in_unpin);
+	init_completion(&r.release);
+	init_completion(&r.closed);
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	/* busy at CLOSE, quiet once the final status has come */
+	f->disable_ret[0] = -EBUSY;
+	f->disable_ret[1] = 0;
+	f->nr_disable_ret = 2;
+	f->parent.quiesce_wait = 10 * HZ;
+	mem->on_unpin = close_race_unpin;
+	mem->on_unpin_arg = &r;
+
+	closer = kthread_run(close_race_closer, &r, "vfio_ccw_closer");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(closer));
+	while (READ_ONCE(f->parent.state) != S(QUIESCING))
+		usleep_range(1000, 2000);
+	/* the final status: the worker disables and unpins */
+	irb_final(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	schedule_work(&f->parent.event_work);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&r.in_unpin, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(f->parent.state), S(STANDBY));
+	/* the closer has been woken by STANDBY: it must still wait */
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&r.closed, HZ / 5));
+	complete(&r.release);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r.closed, 10 * HZ));
+	flush_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_EQ(test, r.unpins, 1);
+}
+
+/**
+ * struct reset_race - a reset waiting in QUIESCING
+ * @f: the subchannel
+ * @ret: what vfio_ccw_fsm_reset() returned
+ * @done: completed when it has
+ */
+struct reset_race {
+	struct fake_sch *f;
+	int ret;
+	struct completion done;
+};
+
+static int reset_race_resetter(void *arg)
+{
+	struct reset_race *r = arg;
+
+	r->ret = vfio_ccw_fsm_reset(&r->f->parent);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * A reset (an unmap under a running program) and a close at once.  The
+ * reset quiesces for the user; the close comes meanwhile.  The close
+ * wins: the subchannel ends disabled with no user, not enabled for a
+ * user who has gone (every later open would get -EBUSY, and an
+ * interrupt would reach freed memory).  A start meanwhile is told to
+ * retry (-EBUSY), not that the device is not open.
+ */
+static void vfio_ccw_fsm_io_test_reset_vs_close(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb, orb2;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct reset_race r = { .f = f };
+	struct task_struct *resetter;
+	struct irb irb;
+
+	orb2 = orb;
+	init_completion(&r.done);
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	f->disable_ret[0] = -EBUSY;
+	f->disable_ret[1] = 0;
+	f->nr_disable_ret = 2;
+	f->chc_ret = -EBUSY;
+	f->parent.quiesce_wait = 10 * HZ;
+
+	resetter = kthread_run(reset_race_resetter, &r, "vfio_ccw_resetter");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(resetter));
+	while (READ_ONCE(f->parent.state) != S(QUIESCING))
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb2), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, f->parent.user == user);
+
+	/* the user closes: one CLOSE while the reset quiesces */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(CLOSE), NULL), 0);
+	KUNIT_EXPECT_NULL(test, f->parent.user);
+	irb_final(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r.done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
+	KUNIT_EXPECT_NULL(test, f->parent.user);
+	KUNIT_EXPECT_EQ(test, f->enables, 0);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+}
+
+/* A reset alone: the program goes, the same user goes on. */
+static void vfio_ccw_fsm_io_test_reset_busy(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct irb irb;
+
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	f->disable_ret[0] = -EBUSY;
+	f->disable_ret[1] = 0;
+	f->nr_disable_ret = 2;
+	f->chc_ret = 0;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&f->parent), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_TRUE(test, f->parent.user == user);
+	KUNIT_EXPECT_EQ(test, f->enables, 1);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
+	/* the new program ends: nothing is left for the test's end */
+	irb_final(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+}
+
 static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE_PARAM(vfio_ccw_fsm_io_test_start, fsm_start_gen_params),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_bad_program),
@@ -802,6 +1133,12 @@ static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_fsm_io_test_halt_suspended),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_no_host_address),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_close_busy),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_stale_irb),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_worker_pops_under_mutex),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_status_before_path_event),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_close_waits_for_unpin),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_reset_vs_close),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_reset_busy),
 	{}
 };
 
@@ -829,30 +1166,47 @@ static void vfio_ccw_irbq_test_fifo(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
 }
 
+/*
+ * A full queue never loses the status that ends the program: a burst of
+ * intermediate (PCI) status gives up its oldest entry instead; only a
+ * queue of nothing but final status loses its oldest.
+ */
 static void vfio_ccw_irbq_test_overflow(struct kunit *test)
 {
 	struct fake_sch *f = fake_sch_new(test, S(IDLE));
-	struct irb irb = {};
+	struct vfio_ccw_irb_queue *q = &f->parent.irbs;
+	struct irb irb;
 	int i;
 
 	for (i = 0; i < VFIO_CCW_IRB_QUEUE_LEN; i++) {
+		irb_intermediate(&irb);
 		irb.scsw.cmd.count = i;
-		KUNIT_EXPECT_TRUE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
+		KUNIT_EXPECT_TRUE(test, vfio_ccw_irb_push(q, &irb));
 	}
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
-	KUNIT_EXPECT_EQ(test, f->parent.irbs.overflows, 2);
-	/* the oldest survive, in order; a slot freed takes a new one */
-	KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
-	KUNIT_EXPECT_EQ(test, (int)irb.scsw.cmd.count, 0);
+	irb_final(&irb);
 	irb.scsw.cmd.count = 99;
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_irb_push(&f->parent.irbs, &irb));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_irb_push(q, &irb));
+	KUNIT_EXPECT_EQ(test, q->overflows, 1);
 	for (i = 1; i < VFIO_CCW_IRB_QUEUE_LEN; i++) {
-		KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
+		KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(q, &irb));
 		KUNIT_EXPECT_EQ(test, (int)irb.scsw.cmd.count, i);
 	}
-	KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(&f->parent.irbs, &irb));
+	KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(q, &irb));
 	KUNIT_EXPECT_EQ(test, (int)irb.scsw.cmd.count, 99);
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_irb_ends_start(&irb));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_irb_pop(q, &irb));
+
+	/* final status only: the oldest goes, the order stays */
+	for (i = 0; i <= VFIO_CCW_IRB_QUEUE_LEN; i++) {
+		irb_final(&irb);
+		irb.scsw.cmd.count = i;
+		KUNIT_EXPECT_EQ(test, vfio_ccw_irb_push(q, &irb), i < VFIO_CCW_IRB_QUEUE_LEN);
+	}
+	KUNIT_EXPECT_EQ(test, q->overflows, 2);
+	for (i = 1; i <= VFIO_CCW_IRB_QUEUE_LEN; i++) {
+		KUNIT_ASSERT_TRUE(test, vfio_ccw_irb_pop(q, &irb));
+		KUNIT_EXPECT_EQ(test, (int)irb.scsw.cmd.count, i);
+	}
 }
 
 /*
