@@ -108,6 +108,30 @@ bool vfio_ccw_irb_pop(struct vfio_ccw_irb_queue *q, struct irb *irb)
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_pop);
 
 /**
+ * vfio_ccw_irb_flush() - drop every queued IRB
+ * @q: the queue
+ *
+ * For the table, when the subchannel has just been disabled: what is
+ * still queued is status of functions that ended before, which no later
+ * program (of this user after a reset, or of the next one) may be given.
+ *
+ * Context: any; takes @q->lock.
+ * Return: the number of IRBs dropped.
+ */
+unsigned int vfio_ccw_irb_flush(struct vfio_ccw_irb_queue *q)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&q->lock, flags);
+	n = q->count;
+	q->count = 0;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_flush);
+
+/**
  * vfio_ccw_irb_pending() - is an IRB queued that the table has not seen?
  * @q: the queue
  *

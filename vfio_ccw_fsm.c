@@ -298,8 +298,12 @@ static enum vfio_ccw_state fsm_disable_or_quiesce(struct vfio_ccw_parent *parent
 	lockdep_assert_held(&parent->fsm_lock);
 	ret = parent->ops->disable(parent);
 	if (!ret) {
-		/* Disabled: no function can touch the program's pages now. */
+		/*
+		 * Disabled: no function can touch the program's pages now, and
+		 * no status comes any more; what is queued ended before.
+		 */
 		fsm_retire_cp(parent);
+		vfio_ccw_irb_flush(&parent->irbs);
 		if (parent->resetting)
 			return fsm_reenable(parent, call);
 		return VFIO_CCW_STATE_STANDBY;
@@ -898,10 +902,12 @@ bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length)
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_pinned);
 
 /*
- * Dispatch @event (CLOSE or RESET) and, while the table answers
- * QUIESCING, wait a bounded time for the final interrupt (delivered by
- * the worker, which needs the FSM mutex, so the wait happens without it)
- * before dispatching @event again as the next cancel/halt/clear step.
+ * Dispatch @event (CLOSE or RESET); while the table answers QUIESCING,
+ * dispatch it again as the next cancel/halt/clear step, then wait a
+ * bounded time for that step's interrupt (delivered by the worker, which
+ * needs the FSM mutex, so the wait happens without it).  The first step
+ * is not put off: a suspended program sends no interrupt until it is
+ * cancelled, and a running one is being given up anyway.
  * cio_cancel_halt_clear()'s retry budget bounds the loop.
  */
 static int fsm_quiesce(struct vfio_ccw_parent *parent, enum vfio_ccw_event event)
@@ -910,11 +916,11 @@ static int fsm_quiesce(struct vfio_ccw_parent *parent, enum vfio_ccw_event event
 
 	ret = vfio_ccw_fsm_event(parent, event, NULL);
 	while (READ_ONCE(parent->state) == VFIO_CCW_STATE_QUIESCING) {
+		ret = vfio_ccw_fsm_event(parent, event, NULL);
 		if (wait_event_timeout(parent->state_wq,
 				       READ_ONCE(parent->state) != VFIO_CCW_STATE_QUIESCING,
 				       parent->quiesce_wait))
 			break;
-		ret = vfio_ccw_fsm_event(parent, event, NULL);
 	}
 	return ret;
 }

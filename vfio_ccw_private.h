@@ -386,6 +386,7 @@ void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
 bool vfio_ccw_irb_push(struct vfio_ccw_irb_queue *q, const struct irb *irb);
 bool vfio_ccw_irb_pop(struct vfio_ccw_irb_queue *q, struct irb *irb);
 bool vfio_ccw_irb_pending(struct vfio_ccw_irb_queue *q);
+unsigned int vfio_ccw_irb_flush(struct vfio_ccw_irb_queue *q);
 void vfio_ccw_event_work(struct work_struct *work);
 void vfio_ccw_queue_event_work(struct vfio_ccw_parent *parent);
 

@@ -999,10 +999,11 @@ static void vfio_ccw_fsm_io_test_close_waits_for_unpin(struct kunit *test)
 	init_completion(&r.release);
 	init_completion(&r.closed);
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
-	/* busy at CLOSE, quiet once the final status has come */
+	/* busy at CLOSE, a halt issued, quiet once the final status has come */
 	f->disable_ret[0] = -EBUSY;
 	f->disable_ret[1] = 0;
 	f->nr_disable_ret = 2;
+	f->chc_ret = -EBUSY;
 	f->parent.quiesce_wait = 10 * HZ;
 	mem->on_unpin = close_race_unpin;
 	mem->on_unpin_arg = &r;
@@ -1094,6 +1095,38 @@ static void vfio_ccw_fsm_io_test_reset_vs_close(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 }
 
+/*
+ * Status the IRQ handler had queued when the subchannel was disabled
+ * (the subchannel itself has none pending any more, so the disable
+ * succeeds) belongs to the session that closed: the next user must not
+ * be given it, nor have its first start refused for it.
+ */
+static void vfio_ccw_fsm_io_test_close_drops_queued_status(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct irb irb;
+
+	irb_final(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_close(&f->parent), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INIT), user), 0);
+	f->parent.mem = &fake_mem_ops;
+	f->parent.mem_ctx = mem;
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, user->interrupts, 0);
+	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	irb_final(&irb);
+	vfio_ccw_irb_push(&f->parent.irbs, &irb);
+	vfio_ccw_event_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+}
+
 /* A reset alone: the program goes, the same user goes on. */
 static void vfio_ccw_fsm_io_test_reset_busy(struct kunit *test)
 {
@@ -1139,6 +1172,7 @@ static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_fsm_io_test_close_waits_for_unpin),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_reset_vs_close),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_reset_busy),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_close_drops_queued_status),
 	{}
 };
 
