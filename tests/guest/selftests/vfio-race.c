@@ -21,7 +21,8 @@
  *
  * The driver's own view is its debugfs status (VFIO_CCW_STATUS, ours
  * only); upstream's driver is held to what user space sees.
- * VFIO_CCW_RACE_LOOPS sets the iterations (default 100).
+ * VFIO_CCW_RACE_LOOPS sets the iterations (default 100; unmap_vs_close
+ * runs a quarter of them).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -92,6 +93,16 @@ static void put_multipage_program(void)
 			ccw_io_addr(&io, (i + 1) * PAGE));
 }
 
+/* A start, retried while the driver is busy delivering (-EAGAIN), as QEMU does. */
+static int start_retrying(const struct ccw_io_region *r)
+{
+	int ret;
+
+	while ((ret = ccw_start(&io, r)) == -EAGAIN)
+		usleep(100);
+	return ret;
+}
+
 /* A SENSE ID that suspends before it runs: outstanding until ended. */
 static int start_suspended(void)
 {
@@ -100,7 +111,7 @@ static int start_suspended(void)
 	ccw_put(&io, 0, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_SUSPEND, SENSE_ID_LEN,
 		ccw_io_addr(&io, PAGE));
 	ccw_region_start(&r, ccw_io_addr(&io, 0), ORB_DEFAULT | ORB_SPND);
-	return ccw_start(&io, &r);
+	return start_retrying(&r);
 }
 
 static void open_device(const char *path)
@@ -167,7 +178,7 @@ TEST_F_TIMEOUT(race, close_after_start, 300)
 	for (i = 0; i < n; i++) {
 		put_multipage_program();
 		ccw_region_start(&r, ccw_io_addr(&io, 0), ORB_DEFAULT);
-		if (!ccw_start(&io, &r))
+		if (!start_retrying(&r))
 			started++;
 		/* the device first: the container and its mappings stay */
 		close(d.fd);
@@ -274,7 +285,12 @@ static void *unmap_fn(void *arg)
 
 TEST_F_TIMEOUT(unmap_race, unmap_vs_close, 600)
 {
-	int i, n = loops(), outstanding = 0;
+	/*
+	 * A quarter of the loops: through the cdev on the two-CPU test
+	 * boot an iteration takes seconds (an open question of the races
+	 * issue); the bug it looks for showed in the first iteration.
+	 */
+	int i, n = (loops() + 3) / 4, outstanding = 0;
 
 	srand(n);
 	for (i = 0; i < n; i++) {
