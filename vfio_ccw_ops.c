@@ -139,18 +139,27 @@ static int vfio_ccw_open_device(struct vfio_device *vdev)
 	return vfio_ccw_fsm_event(private->parent, VFIO_CCW_EVENT_INIT, private);
 }
 
+static int vfio_ccw_release_trigger_locked(struct vfio_ccw_private *private,
+					   unsigned int index)
+{
+	struct eventfd_ctx **trigger;
+
+	lockdep_assert_held(&private->parent->fsm_lock);
+	trigger = &private->trigger[array_index_nospec(index, VFIO_CCW_NUM_IRQS)];
+	if (*trigger)
+		eventfd_ctx_put(*trigger);
+	*trigger = NULL;
+	return 0;
+}
+
 static void vfio_ccw_release_eventfds(struct vfio_ccw_private *private)
 {
 	struct vfio_ccw_parent *parent = private->parent;
 	int i;
 
 	mutex_lock(&parent->fsm_lock);
-	for (i = 0; i < VFIO_CCW_NUM_IRQS; i++) {
-		if (private->trigger[i]) {
-			eventfd_ctx_put(private->trigger[i]);
-			private->trigger[i] = NULL;
-		}
-	}
+	for (i = 0; i < VFIO_CCW_NUM_IRQS; i++)
+		vfio_ccw_release_trigger_locked(private, i);
 	mutex_unlock(&parent->fsm_lock);
 }
 
@@ -521,19 +530,6 @@ static long vfio_ccw_ioctl_get_irq_info(struct vfio_ccw_private *private,
 	info.count = 1;
 	info.flags = VFIO_IRQ_INFO_EVENTFD;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
-}
-
-static int vfio_ccw_release_trigger_locked(struct vfio_ccw_private *private,
-					   unsigned int index)
-{
-	struct eventfd_ctx **trigger;
-
-	lockdep_assert_held(&private->parent->fsm_lock);
-	trigger = &private->trigger[array_index_nospec(index, VFIO_CCW_NUM_IRQS)];
-	if (*trigger)
-		eventfd_ctx_put(*trigger);
-	*trigger = NULL;
-	return 0;
 }
 
 /* Replace (fd >= 0), release (fd == -1) or fire one eventfd. */
