@@ -64,6 +64,39 @@ static inline const char *vfio_ccw_status_file(void)
 }
 
 /*
+ * One field of our debugfs status (VFIO_CCW_STATUS), or -1 without the
+ * file (upstream's driver) or without the field; the state, if @state,
+ * is copied there (at most @len bytes with the NUL).
+ */
+static inline long vfio_ccw_status_field(const char *name, char *state, size_t len)
+{
+	const char *file = vfio_ccw_status_file();
+	char line[128], key[64];
+	long v = -1;
+	FILE *f;
+
+	if (!file)
+		return -1;
+	f = fopen(file, "r");
+	if (!f)
+		die("open %s: %s", file, strerror(errno));
+	snprintf(key, sizeof(key), "%s: %%ld", name);
+	while (fgets(line, sizeof(line), f)) {
+		if (state && !strncmp(line, "state: ", 7)) {
+			size_t n = strcspn(line + 7, "\n");
+
+			n = n < len ? n : len - 1;
+			memcpy(state, line + 7, n);
+			state[n] = 0;
+		}
+		if (sscanf(line, key, &v) == 1)
+			break;
+	}
+	fclose(f);
+	return v;
+}
+
+/*
  * For our driver (VFIO_CCW_STATUS set): the status says no page is
  * pinned and, once the device is closed, that it is back in STANDBY;
  * dies with the status otherwise.  The worker may still be retiring a

@@ -41,7 +41,6 @@
 
 static struct vfio_dev d;
 static struct ccw_io io;
-static const char *status_file;
 static int is_cdev;
 
 struct expect {
@@ -581,25 +580,6 @@ static const char *name(int e)
 	return e ? errno_name(e) : "OK";
 }
 
-/* Nothing pinned while idle (our debugfs status file, when given). */
-static int pins_left(void)
-{
-	char line[128];
-	long n = -1;
-	FILE *f;
-
-	if (!status_file)
-		return 0;
-	f = fopen(status_file, "r");
-	if (!f)
-		die("%s: %s", status_file, strerror(errno));
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "pinned_pages: %ld", &n) == 1)
-			break;
-	fclose(f);
-	return n != 0;
-}
-
 /*
  * Run one case: the answer, then no interrupt after a refusal, a SENSE
  * ID and no pins.  Returns SKIP_CASE when it cannot run here, else
@@ -623,7 +603,8 @@ static int run_case(const struct errno_case *c)
 	while (ccw_wait_irq(&io, 20))
 		;
 	ccw_sense_id(&io, REF_CCW, REF_BUF, NULL, c->id);
-	bad = pins_left();
+	/* nothing pinned while idle (our driver: its debugfs status) */
+	bad = vfio_ccw_status_file() && vfio_ccw_status_field("pinned_pages", NULL, 0) != 0;
 	ksft_print_msg("got %s want %s%s\n", name(got), name(want),
 		       bad ? ": pages left pinned" : "");
 	return got != want || bad;
@@ -639,7 +620,6 @@ FIXTURE_SETUP(catalogue)
 {
 	vfio_open_env(&d, variant->path);
 	is_cdev = d.iommufd >= 0;
-	status_file = vfio_ccw_status_file();
 	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
 	memset(io.mem, 0, MEM_SIZE);
 }

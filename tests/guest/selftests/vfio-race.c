@@ -53,35 +53,6 @@ static int loops(void)
 	return v && *v ? atoi(v) : 100;
 }
 
-/* A field of our debugfs status, or -1 without one (upstream's driver). */
-static long status_field(const char *name, char *state, size_t len)
-{
-	const char *file = vfio_ccw_status_file();
-	char line[128], key[64];
-	long v = -1;
-	FILE *f;
-
-	if (!file)
-		return -1;
-	f = fopen(file, "r");
-	if (!f)
-		die("open %s: %s", file, strerror(errno));
-	snprintf(key, sizeof(key), "%s: %%ld", name);
-	while (fgets(line, sizeof(line), f)) {
-		if (state && !strncmp(line, "state: ", 7)) {
-			size_t n = strcspn(line + 7, "\n");
-
-			n = n < len ? n : len - 1;
-			memcpy(state, line + 7, n);
-			state[n] = 0;
-		}
-		if (sscanf(line, key, &v) == 1)
-			break;
-	}
-	fclose(f);
-	return v;
-}
-
 /* Command-chained SENSE IDs, one into each data page. */
 static void put_multipage_program(void)
 {
@@ -141,8 +112,8 @@ static void drop_after_close(int unmapped)
 static void expect_closed(const char *path, int i, const char *what)
 {
 	char state[32] = "";
-	long pinned = status_field("pinned_pages", NULL, 0);
-	long open = status_field("open", state, sizeof(state));
+	long pinned = vfio_ccw_status_field("pinned_pages", NULL, 0);
+	long open = vfio_ccw_status_field("open", state, sizeof(state));
 
 	if (pinned > 0)
 		die("%s %d: %ld page(s) still pinned when close had returned", what, i, pinned);
@@ -218,7 +189,7 @@ TEST_F_TIMEOUT(race, halt_then_start, 600)
 		accepted++;
 		/* suspended: outstanding; the driver must still hold it */
 		usleep(20000);
-		if (status_field("program_pages", state, sizeof(state)) == 0 ||
+		if (vfio_ccw_status_field("program_pages", state, sizeof(state)) == 0 ||
 		    (state[0] && strcmp(state, "BUSY")))
 			die("halt_then_start %d: the start is outstanding, the driver says %s "
 			    "with no program: a stale status ended it", i, state);
