@@ -77,6 +77,16 @@ struct cp_ccw {
 	struct cp_run runs_inline[CP_INLINE_BLOCKS];
 };
 
+/*
+ * Programs that can suspend (a CCW with the suspend flag under an ORB
+ * with suspend control) are refused: vfio-ccw offers no resume, so such
+ * a program would stay outstanding until halted or cleared.  Test
+ * benches set this (debugfs "allow_suspend") to keep a program
+ * outstanding on purpose.
+ */
+bool vfio_ccw_cp_allow_suspend;
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_allow_suspend);
+
 /* --- small helpers ------------------------------------------------------ */
 
 static bool ccw_is_tic(const struct ccw1 *ccw)
@@ -484,6 +494,21 @@ static int cp_translate_ccw(struct vfio_ccw_cp *cp, struct ccw1 *ccw,
 	return cp_translate_data(cp, ccw, res);
 }
 
+/* A program that can suspend, refused before anything is pinned. */
+static int cp_check_suspend(struct vfio_ccw_cp *cp)
+{
+	int s, i;
+
+	if (!cp->guest_orb.cmd.spnd || READ_ONCE(vfio_ccw_cp_allow_suspend))
+		return 0;
+	for (s = 0; s < cp->nr_segs; s++)
+		for (i = 0; i < cp->segs[s].nr; i++)
+			if (!ccw_is_tic(&cp->segs[s].ccw[i]) &&
+			    (cp->segs[s].ccw[i].flags & CCW_FLAG_SUSPEND))
+				return -EOPNOTSUPP;
+	return 0;
+}
+
 static int cp_translate(struct vfio_ccw_cp *cp)
 {
 	int s, i, ret;
@@ -546,7 +571,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_free);
  *
  * Context: process context, may sleep; the driver holds the FSM mutex.
  * Return: 0 with the program active and its pages pinned; or
- * -EOPNOTSUPP for transport mode, MIDAWs or reserved ORB bits, -EINVAL
+ * -EOPNOTSUPP for transport mode, MIDAWs, reserved ORB bits or a
+ * program that can suspend (see vfio_ccw_cp_allow_suspend), -EINVAL
  * for a malformed program (misaligned or out-of-range address, over
  * 256 CCWs in a segment or 16 segments, a TIC to a TIC or first), the
  * errno of guest memory access (-EFAULT, -EINVAL) or -ENOMEM; nothing
@@ -574,6 +600,8 @@ int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
 	cp->guest_orb = *orb;
 
 	ret = cp_fetch(cp);
+	if (!ret)
+		ret = cp_check_suspend(cp);
 	if (!ret)
 		ret = cp_translate(cp);
 	if (ret) {

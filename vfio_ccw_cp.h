@@ -100,6 +100,8 @@ struct vfio_ccw_cp {
 	struct list_head retired;
 };
 
+extern bool vfio_ccw_cp_allow_suspend;
+
 int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
 		      const struct vfio_ccw_mem_ops *mem, void *mem_ctx);
 union orb *vfio_ccw_cp_orb(struct vfio_ccw_cp *cp, u32 intparm);

@@ -464,6 +464,8 @@ static int __init vfio_ccw_init(void)
 	vfio_ccw_debugfs_root = debugfs_create_dir("vfio_ccw", NULL);
 	debugfs_create_file("totals", 0444, vfio_ccw_debugfs_root, NULL,
 			    &vfio_ccw_totals_fops);
+	debugfs_create_bool("allow_suspend", 0600, vfio_ccw_debugfs_root,
+			    &vfio_ccw_cp_allow_suspend);
 
 	ret = mdev_register_driver(&vfio_ccw_mdev_driver);
 	if (ret)

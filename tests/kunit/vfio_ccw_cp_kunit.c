@@ -639,6 +639,75 @@ static void vfio_ccw_cp_test_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->cp.pinned, 0);
 }
 
+/* --- programs that can suspend ------------------------------------------- */
+
+/**
+ * struct cp_suspend_case - the suspend flag against the ORB's control
+ * @name: description
+ * @spnd: the ORB's suspend control
+ * @flag_ccw: index of the CCW with the suspend flag, or -1 for none
+ * @allow: the test benches' vfio_ccw_cp_allow_suspend
+ * @ret: the expected result of the build
+ */
+struct cp_suspend_case {
+	const char *name;
+	bool spnd;
+	int flag_ccw;
+	bool allow;
+	int ret;
+};
+
+static const struct cp_suspend_case cp_suspend_cases[] = {
+	{ "suspend flag, suspend control", true, 0, false, -EOPNOTSUPP },
+	{ "suspend flag behind a TIC", true, 2, false, -EOPNOTSUPP },
+	{ "suspend flag, no suspend control (the channel's program check)",
+	  false, 0, false, 0 },
+	{ "suspend control, no flag", true, -1, false, 0 },
+	{ "suspend flag, suspend control, allowed", true, 0, true, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(cp_suspend, cp_suspend_cases, name);
+
+static void cp_allow_suspend_restore(void *old)
+{
+	WRITE_ONCE(vfio_ccw_cp_allow_suspend, (bool)(uintptr_t)old);
+}
+
+/* SENSE ID, TIC to a second segment, SENSE ID there. */
+static void vfio_ccw_cp_test_suspend(struct kunit *test)
+{
+	const struct cp_suspend_case *c = test->param_value;
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = {
+		ccw(CCW_CMD_SENSE_ID, CC | SLI, 256, G(0x2000)),
+		ccw(CCW_CMD_TIC, 0, 0, G(0x100)),
+	};
+	struct ccw1 second = ccw(CCW_CMD_SENSE_ID, SLI, 256, G(0x3000));
+	union orb o = orb_at(G(0));
+	void *was = (void *)(uintptr_t)vfio_ccw_cp_allow_suspend;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, cp_allow_suspend_restore, was), 0);
+	WRITE_ONCE(vfio_ccw_cp_allow_suspend, c->allow);
+	if (c->flag_ccw == 0)
+		prog[0].flags |= CCW_FLAG_SUSPEND;
+	else if (c->flag_ccw == 2)
+		second.flags |= CCW_FLAG_SUSPEND;
+	fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+	fake_mem_ccws(f->mem, G(0x100), &second, 1);
+	o.cmd.spnd = c->spnd;
+
+	KUNIT_ASSERT_EQ(test, cp_build(f, o), c->ret);
+	if (c->ret) {
+		/* refused before the first pin, whatever comes before the flag */
+		KUNIT_EXPECT_FALSE(test, f->cp.active);
+		KUNIT_EXPECT_EQ(test, f->mem->pin_calls, 0);
+		return;
+	}
+	/* Accepted: the flag and the control reach the channel unchanged. */
+	KUNIT_EXPECT_EQ(test, (bool)vfio_ccw_cp_orb(&f->cp, 0)->cmd.spnd, c->spnd);
+	KUNIT_EXPECT_EQ(test, !!(host_ccw(f, 0)->flags & CCW_FLAG_SUSPEND), c->flag_ccw == 0);
+}
+
 static void vfio_ccw_cp_test_iova_pinned(struct kunit *test)
 {
 	struct cp_fixture *f = cp_fixture_new(test);
@@ -676,6 +745,7 @@ static struct kunit_case vfio_ccw_cp_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_cp_test_256_ccws),
 	KUNIT_CASE(vfio_ccw_cp_test_257_ccws),
 	KUNIT_CASE_PARAM(vfio_ccw_cp_test_bad, cp_bad_gen_params),
+	KUNIT_CASE_PARAM(vfio_ccw_cp_test_suspend, cp_suspend_gen_params),
 	KUNIT_CASE(vfio_ccw_cp_test_iova_pinned),
 	{}
 };

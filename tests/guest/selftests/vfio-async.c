@@ -10,7 +10,8 @@
  * the mdev, so it runs last and alone).
  *
  * The *_busy tests keep a program outstanding with the suspend flag
- * (QEMU honours it when the ORB allows suspension); where a device runs
+ * (QEMU honours it when the ORB allows suspension; our driver only with
+ * its test switch on, see vfio_ccw_allow_suspend()); where a device runs
  * it to the end anyway they are skipped.  For our driver
  * (VFIO_CCW_STATUS), the tests that end a busy program also check in
  * debugfs that nothing stayed pinned.
@@ -188,6 +189,7 @@ static int start_suspended(void)
 	struct ccw_io_region r;
 	struct scsw_info s;
 
+	vfio_ccw_allow_suspend(1);
 	ccw_put(&io, 0, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_SUSPEND, SENSE_ID_LEN,
 		ccw_io_addr(&io, 0x1000));
 	ccw_region_start(&r, ccw_io_addr(&io, 0), ORB_DEFAULT | ORB_SPND);

@@ -137,6 +137,7 @@ static int start_suspended(void)
 {
 	struct scsw_info s;
 
+	vfio_ccw_allow_suspend(1);
 	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_SUSPEND, SENSE_ID_LEN,
 		addr(DATA));
 	if (start_fctl(ORB_DEFAULT | ORB_SPND, addr(PROG), SCSW_FCTL_START))
@@ -362,6 +363,19 @@ static int case_ccw_mida_flag(void)
 	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_MIDA, SENSE_ID_LEN,
 		addr(DATA));
 	return start(ORB_DEFAULT, PROG);
+}
+
+static int case_ccw_suspend(void)
+{
+	int ret;
+
+	vfio_ccw_allow_suspend(0);
+	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_SUSPEND, SENSE_ID_LEN,
+		addr(DATA));
+	ret = start_fctl(ORB_DEFAULT | ORB_SPND, addr(PROG), SCSW_FCTL_START);
+	if (!ret)
+		clear_and_drain();
+	return ret;
 }
 
 static int case_ccw_fmt0_tic_first(void)

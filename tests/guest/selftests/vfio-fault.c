@@ -131,6 +131,7 @@ static int start_suspended(void)
 	struct scsw_info s;
 	struct ccw_io_region r;
 
+	vfio_ccw_allow_suspend(1);
 	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_SUSPEND, SENSE_ID_LEN,
 		ccw_io_addr(&io, DATA));
 	ccw_region_start(&r, ccw_io_addr(&io, PROG), ORB_DEFAULT | ORB_SPND);

@@ -18,7 +18,8 @@
  * the I/O region; a region access at a random offset and size; a random
  * async command; or an unmap and remap of part of the guest memory while
  * a program may be running.  Programs that loop are made to suspend at
- * the loop (see break_loops()).
+ * the loop (see break_loops()); our driver refuses programs that can
+ * suspend unless its test switch allows them, which odd seeds do.
  *
  * Command codes are limited to what is safe to send to a virtio device:
  * SENSE ID, NOOP, BASIC SENSE, the read-only virtio probes and codes the
@@ -556,6 +557,9 @@ int main(int argc, char **argv)
 	if (seconds)
 		end = time(NULL) + seconds;
 	rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+	/* odd seeds let our driver run programs that suspend, even ones not */
+	if (vfio_ccw_allow_suspend(seed & 1) >= 0)
+		printf("fuzz: programs that can suspend %s\n", seed & 1 ? "allowed" : "refused");
 	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
 	/*
 	 * Map again in 64K pieces: a type1v2 container does not unmap part

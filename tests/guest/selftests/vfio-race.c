@@ -79,6 +79,7 @@ static int start_suspended(void)
 {
 	struct ccw_io_region r;
 
+	vfio_ccw_allow_suspend(1);
 	ccw_put(&io, 0, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_SUSPEND, SENSE_ID_LEN,
 		ccw_io_addr(&io, PAGE));
 	ccw_region_start(&r, ccw_io_addr(&io, 0), ORB_DEFAULT | ORB_SPND);

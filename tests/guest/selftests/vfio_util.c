@@ -198,3 +198,21 @@ int vfio_unmap(struct vfio_dev *d, uint64_t iova, uint64_t size)
 		return ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &unmap) ? -errno : 0;
 	}
 }
+
+#define VFIO_CCW_ALLOW_SUSPEND "/sys/kernel/debug/vfio_ccw/allow_suspend"
+
+int vfio_ccw_allow_suspend(int on)
+{
+	char was = 0;
+	int fd = open(VFIO_CCW_ALLOW_SUSPEND, O_RDWR);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		die("open %s: %s", VFIO_CCW_ALLOW_SUSPEND, strerror(errno));
+	}
+	if (read(fd, &was, 1) != 1 || pwrite(fd, on ? "Y" : "N", 1, 0) != 1)
+		die("%s: %s", VFIO_CCW_ALLOW_SUSPEND, strerror(errno));
+	close(fd);
+	return was == 'Y';
+}

@@ -39,4 +39,13 @@ void vfio_close(struct vfio_dev *d);
 int vfio_map(struct vfio_dev *d, void *vaddr, uint64_t iova, uint64_t size);
 int vfio_unmap(struct vfio_dev *d, uint64_t iova, uint64_t size);
 
+/*
+ * Our driver refuses programs that can suspend unless its test-only
+ * debugfs switch says otherwise; the tests that keep a program
+ * outstanding with the suspend flag turn it on (@on 1) or off.  Returns
+ * 0 or 1, the switch before, or -1 without it (upstream's driver, which
+ * accepts such programs anyway).
+ */
+int vfio_ccw_allow_suspend(int on);
+
 #endif
