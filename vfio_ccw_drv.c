@@ -387,16 +387,33 @@ static void vfio_ccw_sch_shutdown(struct subchannel *sch)
 	vfio_ccw_detach_irq(parent);
 }
 
-static int vfio_ccw_sch_event(struct subchannel *sch, int process)
+/**
+ * vfio_ccw_sch_event() - the css reports that the subchannel changed
+ * @sch: the subchannel
+ * @process: whether the css may sleep here (unused: the worker does it)
+ *
+ * The css calls this without sch->lock, possibly while remove runs: the
+ * lock orders it against vfio_ccw_detach_irq(), whose cancel_work_sync()
+ * then waits for what was queued here.
+ *
+ * Context: process context; takes sch->lock.
+ * Return: 0.
+ */
+VISIBLE_IF_KUNIT int vfio_ccw_sch_event(struct subchannel *sch, int process)
 {
-	struct vfio_ccw_parent *parent = dev_get_drvdata(&sch->dev);
+	struct vfio_ccw_parent *parent;
+	unsigned long flags;
 
-	if (!parent)
-		return 0;
-	set_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &parent->pending);
-	vfio_ccw_queue_event_work(parent);
+	spin_lock_irqsave(&sch->lock, flags);
+	parent = dev_get_drvdata(&sch->dev);
+	if (parent) {
+		set_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &parent->pending);
+		vfio_ccw_queue_event_work(parent);
+	}
+	spin_unlock_irqrestore(&sch->lock, flags);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_sch_event);
 
 static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
 			      int event)

@@ -389,6 +389,9 @@ bool vfio_ccw_irb_pending(struct vfio_ccw_irb_queue *q);
 unsigned int vfio_ccw_irb_flush(struct vfio_ccw_irb_queue *q);
 void vfio_ccw_event_work(struct work_struct *work);
 void vfio_ccw_queue_event_work(struct vfio_ccw_parent *parent);
+#if IS_ENABLED(CONFIG_KUNIT)
+int vfio_ccw_sch_event(struct subchannel *sch, int process);
+#endif
 
 /* vfio_ccw_sch.c */
 extern const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops;

@@ -1263,10 +1263,81 @@ static void vfio_ccw_irbq_test_worker_drains(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->parent.irbs.count, 0);
 }
 
+/**
+ * struct sch_lock_holder - a thread that holds sch->lock for a while
+ * @sch: the subchannel
+ * @held: completed once the lock is taken
+ * @released: set just before the lock is dropped
+ * @done: completed as the thread exits
+ */
+struct sch_lock_holder {
+	struct subchannel *sch;
+	struct completion held;
+	atomic_t released;
+	struct completion done;
+};
+
+static int sch_lock_hold(void *data)
+{
+	struct sch_lock_holder *h = data;
+
+	spin_lock_irq(&h->sch->lock);
+	complete(&h->held);
+	mdelay(20);
+	atomic_set(&h->released, 1);
+	spin_unlock_irq(&h->sch->lock);
+	kthread_complete_and_exit(&h->done, 0);
+}
+
+/*
+ * The css reports a subchannel event while remove detaches the parent
+ * (which clears drvdata under sch->lock, then waits for the worker):
+ * the event must look at drvdata under that lock too, or it can queue
+ * work on a parent remove has freed.  A thread holds the lock; the
+ * event must wait for it (with two CPUs; on one, the holder runs to the
+ * end first).  A detached parent gets no work at all.
+ */
+static void vfio_ccw_irbq_test_sch_event_vs_detach(struct kunit *test)
+{
+	struct fake_sch *f = fake_sch_new(test, S(IDLE));
+	struct subchannel *sch = kunit_kzalloc(test, sizeof(*sch), GFP_KERNEL);
+	struct sch_lock_holder *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct task_struct *t;
+
+	KUNIT_ASSERT_NOT_NULL(test, sch);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	spin_lock_init(&sch->lock);
+	dev_set_drvdata(&sch->dev, &f->parent);
+	h->sch = sch;
+	init_completion(&h->held);
+	init_completion(&h->done);
+	t = kthread_run(sch_lock_hold, h, "vfio_ccw_kunit_lock");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&h->held);
+
+	KUNIT_EXPECT_EQ(test, vfio_ccw_sch_event(sch, 0), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h->released), 1);
+	wait_for_completion(&h->done);
+	/* the worker fed the event to the table: IDLE reads the SCHIB */
+	flush_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->schib_updates, 1);
+
+	/* what remove leaves: no parent, nothing queued */
+	spin_lock_irq(&sch->lock);
+	dev_set_drvdata(&sch->dev, NULL);
+	spin_unlock_irq(&sch->lock);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_sch_event(sch, 0), 0);
+	KUNIT_EXPECT_FALSE(test, work_pending(&f->parent.event_work));
+	KUNIT_EXPECT_FALSE(test, test_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &f->parent.pending));
+	flush_work(&f->parent.event_work);
+	KUNIT_EXPECT_EQ(test, f->schib_updates, 1);
+}
+
 static struct kunit_case vfio_ccw_irbq_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_irbq_test_fifo),
 	KUNIT_CASE(vfio_ccw_irbq_test_overflow),
 	KUNIT_CASE(vfio_ccw_irbq_test_worker_drains),
+	KUNIT_CASE(vfio_ccw_irbq_test_sch_event_vs_detach),
 	{}
 };
 
