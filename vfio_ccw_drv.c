@@ -243,6 +243,7 @@ void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
 	spin_lock_init(&parent->irbs.lock);
 	spin_lock_init(&parent->path_events.lock);
 	INIT_WORK(&parent->event_work, vfio_ccw_event_work);
+	INIT_WORK(&parent->unpin_work, vfio_ccw_fsm_unpin_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_parent_init);
 
@@ -255,6 +256,18 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_parent_init);
 void vfio_ccw_queue_event_work(struct vfio_ccw_parent *parent)
 {
 	queue_work(vfio_ccw_wq, &parent->event_work);
+}
+
+/**
+ * vfio_ccw_queue_unpin_work() - schedule the unpinning of retired programs
+ * @parent: the subchannel
+ *
+ * Context: any.
+ * Return: false if it was queued already.
+ */
+bool vfio_ccw_queue_unpin_work(struct vfio_ccw_parent *parent)
+{
+	return queue_work(vfio_ccw_wq, &parent->unpin_work);
 }
 
 /* --- debugfs: what an admin (and the VM tests) can see ------------------ */
@@ -360,6 +373,7 @@ static void vfio_ccw_detach_irq(struct vfio_ccw_parent *parent)
 	dev_set_drvdata(&sch->dev, NULL);
 	spin_unlock_irq(&sch->lock);
 	cancel_work_sync(&parent->event_work);
+	flush_work(&parent->unpin_work);
 }
 
 static void vfio_ccw_sch_remove(struct subchannel *sch)

@@ -709,35 +709,15 @@ static void fsm_signal_io_locked(struct vfio_ccw_parent *parent)
 		eventfd_signal(user->trigger[VFIO_CCW_IO_IRQ_INDEX]);
 }
 
-/**
- * vfio_ccw_fsm_unlock() - release the FSM mutex, then free retired programs
- * @parent: the subchannel
- *
- * Programs retired by the table are unpinned with the mutex released
- * (VFIO takes it in dma_unmap with its own locks held); meanwhile
- * @parent->unpinning counts this thread.  An IRB delivered under the
- * mutex is announced on the I/O eventfd only after that, so that a user
- * who unmaps its buffers on the interrupt finds none of them pinned.
- *
- * Context: process context; @parent->fsm_lock held on entry, released
- * on return.  May sleep (unpinning).
+/*
+ * Unpin and free @retired, taken off @parent->retired by a thread counted
+ * in @parent->unpinning, then announce the IRB that ended them.
  */
-void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent)
+static void fsm_release_retired(struct vfio_ccw_parent *parent, struct list_head *retired)
 {
 	struct vfio_ccw_cp *cp, *next;
-	LIST_HEAD(retired);
 
-	lockdep_assert_held(&parent->fsm_lock);
-	if (list_empty(&parent->retired)) {
-		fsm_signal_io_locked(parent);
-		mutex_unlock(&parent->fsm_lock);
-		return;
-	}
-	list_splice_init(&parent->retired, &retired);
-	atomic_inc(&parent->unpinning);
-	mutex_unlock(&parent->fsm_lock);
-
-	list_for_each_entry_safe(cp, next, &retired, retired) {
+	list_for_each_entry_safe(cp, next, retired, retired) {
 		list_del(&cp->retired);
 		fsm_cp_release(cp);
 	}
@@ -748,7 +728,66 @@ void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent)
 	fsm_signal_io_locked(parent);
 	mutex_unlock(&parent->fsm_lock);
 }
+
+/**
+ * vfio_ccw_fsm_unlock() - release the FSM mutex, then free retired programs
+ * @parent: the subchannel
+ *
+ * Programs retired by the table are unpinned with the mutex released
+ * (VFIO takes it in dma_unmap with its own locks held); meanwhile
+ * @parent->unpinning counts this thread.  An IRB delivered under the
+ * mutex is announced on the I/O eventfd only after that, so that a user
+ * who unmaps its buffers on the interrupt finds none of them pinned.
+ * During an unmap's reset (@parent->defer_unpin) the unpinning and the
+ * announcement are left to &vfio_ccw_parent.unpin_work instead.
+ *
+ * Context: process context; @parent->fsm_lock held on entry, released
+ * on return.  May sleep (unpinning).
+ */
+void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent)
+{
+	LIST_HEAD(retired);
+
+	lockdep_assert_held(&parent->fsm_lock);
+	if (list_empty(&parent->retired)) {
+		fsm_signal_io_locked(parent);
+		mutex_unlock(&parent->fsm_lock);
+		return;
+	}
+	if (parent->defer_unpin) {
+		/* counted until the work has run; it announces the IRB */
+		atomic_inc(&parent->unpinning);
+		if (!vfio_ccw_queue_unpin_work(parent))
+			atomic_dec(&parent->unpinning);
+		mutex_unlock(&parent->fsm_lock);
+		return;
+	}
+	list_splice_init(&parent->retired, &retired);
+	atomic_inc(&parent->unpinning);
+	mutex_unlock(&parent->fsm_lock);
+	fsm_release_retired(parent, &retired);
+}
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_unlock);
+
+/**
+ * vfio_ccw_fsm_unpin_work() - unpin programs retired during an unmap's reset
+ * @work: &vfio_ccw_parent.unpin_work
+ *
+ * Context: process context (vfio_ccw workqueue); takes the FSM mutex and,
+ * to unpin, VFIO's IOMMU locks.
+ */
+void vfio_ccw_fsm_unpin_work(struct work_struct *work)
+{
+	struct vfio_ccw_parent *parent =
+		container_of(work, struct vfio_ccw_parent, unpin_work);
+	LIST_HEAD(retired);
+
+	mutex_lock(&parent->fsm_lock);
+	list_splice_init(&parent->retired, &retired);
+	mutex_unlock(&parent->fsm_lock);
+	fsm_release_retired(parent, &retired);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_unpin_work);
 
 /**
  * vfio_ccw_fsm_start_locked() - translate a guest start and feed it as IO_REQ
@@ -975,3 +1014,35 @@ int vfio_ccw_fsm_reset(struct vfio_ccw_parent *parent)
 	return fsm_quiesce(parent, VFIO_CCW_EVENT_RESET);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_reset);
+
+/**
+ * vfio_ccw_fsm_unmap_reset() - the reset of a dma_unmap
+ * @parent: the subchannel
+ *
+ * As vfio_ccw_fsm_reset(), but what it retires is unpinned by
+ * &vfio_ccw_parent.unpin_work, not by the calling thread: VFIO's type1
+ * backend calls dma_unmap holding its device_list_lock, unpinning takes
+ * its iommu->lock, and a second unmap, or the open or close of a device
+ * in the same container, holds iommu->lock while it waits for
+ * device_list_lock.  The caller waits for the unpinning a bounded time
+ * (vfio_ccw_fsm_wait_unpinned()); type1 calls dma_unmap again while
+ * pages of the range stay pinned.
+ *
+ * Context: process context, may sleep; FSM mutex not held.
+ * Return: as vfio_ccw_fsm_reset().
+ */
+int vfio_ccw_fsm_unmap_reset(struct vfio_ccw_parent *parent)
+{
+	int ret;
+
+	mutex_lock(&parent->fsm_lock);
+	parent->defer_unpin++;
+	mutex_unlock(&parent->fsm_lock);
+	ret = fsm_quiesce(parent, VFIO_CCW_EVENT_RESET);
+	/* not vfio_ccw_fsm_unlock(): what is retired stays with the work */
+	mutex_lock(&parent->fsm_lock);
+	parent->defer_unpin--;
+	mutex_unlock(&parent->fsm_lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_unmap_reset);

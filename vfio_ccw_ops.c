@@ -192,7 +192,7 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 	pinned = vfio_ccw_fsm_pinned(private->parent, iova, length);
 	trace_vfio_ccw_unmap(vfio_ccw_schid(private->parent), iova, length, pinned);
 	if (pinned)
-		vfio_ccw_reset(private);
+		vfio_ccw_fsm_unmap_reset(private->parent);
 	/* The worker may have ended it meanwhile and be unpinning it. */
 	vfio_ccw_fsm_wait_unpinned(private->parent);
 	/* What is left pinned in the range is idle in the pin cache. */

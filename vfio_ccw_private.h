@@ -190,7 +190,7 @@ struct vfio_ccw_irb_queue {
  * @sch: the subchannel.
  * @ops: subchannel operations (real hardware or a test fake).
  * @fsm_lock: owns @state, @user, @cp, @retired, @translating,
- *	@unmap_seq, @io_signal, @quiesce_retries, @resetting and the
+ *	@unmap_seq, @defer_unpin, @io_signal, @quiesce_retries, @resetting and the
  *	user-visible state
  *	of @user (its regions and eventfds).  Never held while calling into VFIO's
  *	IOMMU backends (pinning, unpinning, reading guest memory): VFIO
@@ -207,7 +207,12 @@ struct vfio_ccw_irb_queue {
  *	NULL.
  * @retired: programs taken off @cp, freed by vfio_ccw_fsm_unlock().
  * @unpinning: threads unpinning retired programs outside @fsm_lock right
- *	now; dma_unmap waits for it to drop to 0 (atomic, no lock).
+ *	now, @unpin_work counted once per queueing; dma_unmap waits for
+ *	it to drop to 0 (atomic, no lock).
+ * @defer_unpin: dma_unmap resets the subchannel (count of such resets):
+ *	programs retired meanwhile are unpinned by @unpin_work, not by the
+ *	thread that retires them (see vfio_ccw_fsm_unmap_reset()).
+ * @unpin_work: unpins what @retired holds.
  * @io_signal: an IRB was put into the user's I/O region; the I/O eventfd
  *	is signalled by vfio_ccw_fsm_unlock() once every retired program is
  *	unpinned, so that a user who unmaps after the interrupt finds
@@ -252,6 +257,8 @@ struct vfio_ccw_parent {
 	struct vfio_ccw_cp *cp;
 	struct list_head retired;
 	atomic_t unpinning;
+	int defer_unpin;
+	struct work_struct unpin_work;
 	bool io_signal;
 	bool translating;
 	unsigned long unmap_seq;
@@ -367,6 +374,8 @@ const char *vfio_ccw_state_name(enum vfio_ccw_state state);
 const char *vfio_ccw_event_name(enum vfio_ccw_event event);
 int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent);
 int vfio_ccw_fsm_reset(struct vfio_ccw_parent *parent);
+int vfio_ccw_fsm_unmap_reset(struct vfio_ccw_parent *parent);
+void vfio_ccw_fsm_unpin_work(struct work_struct *work);
 int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb);
 int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *orb);
 void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent);
@@ -389,6 +398,7 @@ bool vfio_ccw_irb_pending(struct vfio_ccw_irb_queue *q);
 unsigned int vfio_ccw_irb_flush(struct vfio_ccw_irb_queue *q);
 void vfio_ccw_event_work(struct work_struct *work);
 void vfio_ccw_queue_event_work(struct vfio_ccw_parent *parent);
+bool vfio_ccw_queue_unpin_work(struct vfio_ccw_parent *parent);
 #if IS_ENABLED(CONFIG_KUNIT)
 int vfio_ccw_sch_event(struct subchannel *sch, int process);
 #endif

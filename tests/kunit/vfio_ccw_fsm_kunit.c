@@ -1156,6 +1156,44 @@ static void vfio_ccw_fsm_io_test_reset_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 }
 
+static void record_unpin_task(void *arg)
+{
+	WRITE_ONCE(*(struct task_struct **)arg, current);
+}
+
+/*
+ * dma_unmap through VFIO's type1 container runs with type1's
+ * device_list_lock held; unpinning there takes its iommu->lock, which a
+ * second unmap holds while it waits for device_list_lock: a host
+ * deadlock (seen by vfio-stress).  The reset of an unmap must leave the
+ * unpinning to another thread and wait for it, bounded.
+ */
+static void vfio_ccw_fsm_io_test_unmap_reset_unpins_elsewhere(struct kunit *test)
+{
+	struct vfio_ccw_private *user;
+	struct fake_mem *mem;
+	union orb orb;
+	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct task_struct *unpinner = NULL;
+
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	mem->on_unpin = record_unpin_task;
+	mem->on_unpin_arg = &unpinner;
+	f->disable_ret[0] = -EBUSY;
+	f->disable_ret[1] = 0;
+	f->nr_disable_ret = 2;
+	f->chc_ret = 0;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_unmap_reset(&f->parent), 0);
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_wait_unpinned(&f->parent));
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+	KUNIT_EXPECT_NOT_NULL(test, unpinner);
+	KUNIT_EXPECT_PTR_NE(test, unpinner, current);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
+	KUNIT_EXPECT_EQ(test, f->parent.defer_unpin, 0);
+	/* done before the test's memory goes */
+	flush_work(&f->parent.unpin_work);
+}
+
 static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE_PARAM(vfio_ccw_fsm_io_test_start, fsm_start_gen_params),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_bad_program),
@@ -1172,6 +1210,7 @@ static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_fsm_io_test_close_waits_for_unpin),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_reset_vs_close),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_reset_busy),
+	KUNIT_CASE(vfio_ccw_fsm_io_test_unmap_reset_unpins_elsewhere),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_close_drops_queued_status),
 	{}
 };
