@@ -320,6 +320,18 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 	vfio_ccw_queue_event_work(parent);
 }
 
+/* Stop the IRQ callback from queueing and wait for the worker. */
+static void vfio_ccw_detach_irq(struct vfio_ccw_parent *parent)
+{
+	struct subchannel *sch = parent->sch;
+
+	spin_lock_irq(&sch->lock);
+	dev_set_drvdata(&sch->dev, NULL);
+	spin_unlock_irq(&sch->lock);
+	cancel_work_sync(&parent->event_work);
+	flush_work(&parent->unpin_work);
+}
+
 static int vfio_ccw_sch_probe(struct subchannel *sch)
 {
 	struct vfio_ccw_parent *parent;
@@ -359,21 +371,10 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 	return 0;
 
 err_clear_drvdata:
-	dev_set_drvdata(&sch->dev, NULL);
+	/* a css event may have queued the worker already */
+	vfio_ccw_detach_irq(parent);
 	kfree(parent);
 	return ret;
-}
-
-/* Stop the IRQ callback from queueing and wait for the worker. */
-static void vfio_ccw_detach_irq(struct vfio_ccw_parent *parent)
-{
-	struct subchannel *sch = parent->sch;
-
-	spin_lock_irq(&sch->lock);
-	dev_set_drvdata(&sch->dev, NULL);
-	spin_unlock_irq(&sch->lock);
-	cancel_work_sync(&parent->event_work);
-	flush_work(&parent->unpin_work);
 }
 
 static void vfio_ccw_sch_remove(struct subchannel *sch)
