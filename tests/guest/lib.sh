@@ -244,6 +244,19 @@ unbind_vfio() {
 	ccw_settle "$s"
 }
 
+# qemu_device_of SCHID: the subchannel's device as QEMU knows it, for QMP:
+# ID:DEVNO:DRIVE (tests/vm/vm.py names them vblkN, fe.0.01NN, nullN).
+qemu_device_of() {
+	local bus n
+	bus=$(cat "$CSS/devices/$1/dev_busid" 2>/dev/null)
+	case "$bus" in
+	0.0.01[0-9a-f][0-9a-f]) ;;
+	*) echo "$1 has no device of the bench's (dev_busid '$bus')"; return 1 ;;
+	esac
+	n=$((0x${bus##*.} - 0x100))
+	echo "vblk$n:fe.0.${bus##*.}:null$n"
+}
+
 # create_mdev SCHID UUID
 create_mdev() {
 	echo "$2" >"$CSS/devices/$1/mdev_supported_types/vfio_ccw-io/create" ||

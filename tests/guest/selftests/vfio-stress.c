@@ -19,8 +19,13 @@
  *   rescan   the same as unbind while another thread asks the css to
  *            evaluate every subchannel (/sys/devices/css0/rescan): the
  *            driver's sch_event against its remove
+ *   unplug   (with --unplug) QMP device_del of the device, requested on
+ *            the console (fd 3, "@@QMP", answered by tests/vm/vm.py);
+ *            when the subchannel is gone, device_add it again, bind it
+ *            to vfio_ccw and create the mdev again
  *
  *   vfio-stress --sch SCH --uuid UUID --seconds T [--threads N]
+ *               [--unplug ID:DEVNO:DRIVE]
  *
  * Every answer must be one a client can expect (0, or an errno of the
  * catalogue that the moment explains); after each close nothing may be
@@ -38,6 +43,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -61,8 +67,10 @@
 #define ROUND_MS	300
 #define STUCK_S		100
 
-enum action { A_NONE, A_VARY, A_REMOVE, A_UNBIND, A_RESCAN, NR_ACTIONS };
-static const char *const action_names[] = { "none", "vary", "remove", "unbind", "rescan" };
+enum action { A_NONE, A_VARY, A_REMOVE, A_UNBIND, A_RESCAN, A_UNPLUG, NR_ACTIONS };
+static const char *const action_names[] = {
+	"none", "vary", "remove", "unbind", "rescan", "unplug",
+};
 
 enum op { OP_START, OP_MULTI, OP_SUSPEND, OP_HSCH, OP_CSCH, OP_RESET, OP_READ, OP_UNMAP, NR_OPS };
 static const char *const op_names[] = {
@@ -70,6 +78,8 @@ static const char *const op_names[] = {
 };
 
 static const char *sch, *uuid;
+/* --unplug ID:DEVNO:DRIVE: the device as QEMU knows it (QMP id, devno, drive) */
+static char unplug_id[32], unplug_devno[32], unplug_drive[32];
 static int nthreads = 4;
 static struct vfio_dev d;
 static struct ccw_io io;
@@ -78,13 +88,16 @@ static int req_fd = -1;
 
 static atomic_int stop, requested;
 /* what broke a rule: counted, the first few printed, the run goes on */
-static atomic_ulong bad_answers, pinned_after_close, open_after_close, stale_ends, bad_unmaps;
+static atomic_ulong bad_answers, pinned_after_close, open_after_close, stale_ends, bad_unmaps,
+	held_after_round;
 static unsigned long finales_busy, finales_unmapped;
 static atomic_ulong ops[NR_OPS], accepted[NR_OPS], errnos[256], irqs, requests;
 static atomic_long progress;		/* ms of the last finished round step */
 static unsigned long rounds[NR_ACTIONS];
-static int cur_round;
-static const char *cur_what = "starting";
+/* written by the main thread, read by all */
+static atomic_int cur_round, cur_action, going;
+static _Atomic(const char *) cur_what = "starting";
+static int devnull = -1;
 
 static long now_ms(void)
 {
@@ -96,7 +109,7 @@ static long now_ms(void)
 
 static void step(const char *what)
 {
-	cur_what = what;
+	atomic_store(&cur_what, what);
 	atomic_store(&progress, now_ms());
 }
 
@@ -227,6 +240,27 @@ static void open_round(int cdev)
 	req_fd = add_eventfd(VFIO_CCW_REQ_IRQ_INDEX);
 }
 
+static void count(enum op op, int ret)
+{
+	atomic_fetch_add(&ops[op], 1);
+	if (!ret) {
+		atomic_fetch_add(&accepted[op], 1);
+		return;
+	}
+	ret = -ret;
+	if (ret == EBUSY ||		/* outstanding program, or cc 1 or 2 */
+	    ret == EAGAIN ||		/* the driver is delivering status */
+	    (ret == EACCES && atomic_load(&cur_action) == A_VARY) ||	/* no path */
+	    /* the device is going, and with it the container's IOMMU */
+	    ((ret == ENODEV || ret == EINVAL || ret == ENOENT) && atomic_load(&going))) {
+		atomic_fetch_add(&errnos[ret], 1);
+		return;
+	}
+	if (atomic_fetch_add(&bad_answers, 1) < 5)
+		fprintf(stderr, "round %d: %s: unexpected %s\n", cur_round, op_names[op],
+			errno_name(ret));
+}
+
 static void put_start(struct ccw_io_region *r, uint32_t base, int pages, int suspend)
 {
 	int i;
@@ -276,11 +310,14 @@ static void finale(enum action a)
 	struct unmapper u = { .delay_us = rand_r(&seed) % 300 };
 	struct ccw_io_region r;
 	char state[32] = "";
+	int ret, started;
 	pthread_t t;
 
-	ccw_async_cmd(&d, VFIO_CCW_ASYNC_CMD_HSCH);
+	count(OP_HSCH, ccw_async_cmd(&d, VFIO_CCW_ASYNC_CMD_HSCH));
 	put_start(&r, 0, 1, 1);
-	if (!start_retrying(&r)) {
+	ret = start_retrying(&r);
+	count(OP_SUSPEND, ret);
+	if (!ret) {
 		finales_busy++;
 		usleep(20000);
 		/* (the status goes with the subchannel's remove: unbind rounds) */
@@ -290,11 +327,12 @@ static void finale(enum action a)
 			fprintf(stderr, "round %d: a start after HSCH is IDLE 20 ms later: the "
 				"halt's status ended it\n", cur_round);
 	}
-	ccw_async_cmd(&d, VFIO_CCW_ASYNC_CMD_CSCH);
+	count(OP_CSCH, ccw_async_cmd(&d, VFIO_CCW_ASYNC_CMD_CSCH));
 	while (ccw_wait_irq(&io, 50))
 		;
 	put_start(&r, 0, 15, 0);
-	start_retrying(&r);
+	started = start_retrying(&r);
+	count(OP_MULTI, started);
 	pthread_barrier_init(&u.go, NULL, 2);
 	if (pthread_create(&t, NULL, unmap_all, &u))
 		die("pthread_create");
@@ -312,7 +350,7 @@ static void finale(enum action a)
 	if (u.ret && atomic_fetch_add(&bad_unmaps, 1) < 5)
 		fprintf(stderr, "round %d: unmap against close: %s\n", cur_round,
 			errno_name(-u.ret));
-	finales_unmapped++;
+	finales_unmapped += !started;
 }
 
 /* Everything goes with the fds: the mappings with the container or IOAS. */
@@ -322,29 +360,6 @@ static void close_round(void)
 	close(req_fd);
 	munmap(io.mem, io.size);
 	vfio_close(&d);
-}
-
-static void count(enum op op, int ret)
-{
-	atomic_fetch_add(&ops[op], 1);
-	if (!ret) {
-		atomic_fetch_add(&accepted[op], 1);
-		return;
-	}
-	ret = -ret;
-	switch (ret) {
-	case EBUSY:	/* outstanding program, or condition code 1 or 2 */
-	case EAGAIN:	/* the driver is delivering status */
-	case ENODEV:	/* the device is going */
-	case EACCES:	/* its path is varied off */
-	case EINVAL:	/* our memory is unmapped (container) */
-	case ENOENT:	/* our memory is unmapped (iommufd) */
-		atomic_fetch_add(&errnos[ret], 1);
-		return;
-	}
-	if (atomic_fetch_add(&bad_answers, 1) < 5)
-		fprintf(stderr, "round %d: %s: unexpected %s\n", cur_round, op_names[op],
-			errno_name(ret));
 }
 
 static void *client(void *arg)
@@ -427,8 +442,16 @@ static void *drainer(void *arg __attribute__((unused)))
  */
 static void release_on_exit(void)
 {
-	if (d.fd >= 0)
-		close(d.fd);
+	/* dup2, not close: the number stays taken while other threads run */
+	if (d.fd >= 0 && devnull >= 0)
+		dup2(devnull, d.fd);
+}
+
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	release_on_exit();
+	_exit(143);
 }
 
 static void *watchdog(void *arg __attribute__((unused)))
@@ -459,6 +482,8 @@ static void *admin_write_fn(void *arg)
 	struct admin_write *w = arg;
 
 	w->ret = sysfs_write(w->path, w->value);
+	if (w->ret)	/* no request will come: let the clients go */
+		atomic_store(&stop, 1);
 	return NULL;
 }
 
@@ -506,6 +531,80 @@ static void vary(void)
 	}
 }
 
+static void qmp(const char *json)
+{
+	if (dprintf(3, "@@QMP %s\n", json) < 0)
+		die("round %d: no console on fd 3 for QMP: %s", cur_round, strerror(errno));
+}
+
+/* Wait up to @secs for @path to exist (@want 1) or to be gone (0). */
+static int wait_path(const char *path, int want, int secs)
+{
+	int i;
+
+	for (i = 0; i < secs * 10; i++) {
+		if (exists(path) == want)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+static void unplug(void)
+{
+	char json[256];
+
+	usleep(ROUND_MS * 1000 / 3);
+	snprintf(json, sizeof(json), "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"%s\"}}",
+		 unplug_id);
+	qmp(json);
+}
+
+/*
+ * The subchannel went with the device: plug it in again, and when the
+ * common I/O layer has set it online, move it to vfio_ccw as the suite
+ * had it.
+ */
+static void plug_back(void)
+{
+	char path[256], json[256], devno[48], on = 0;
+	const char *tail = strrchr(unplug_devno, '.');
+	int i, fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/css/devices/%s", sch);
+	step("waiting for the subchannel to go");
+	if (wait_path(path, 0, 30))
+		die("round %d: %s still there 30 s after device_del", cur_round, sch);
+	snprintf(json, sizeof(json), "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+		 "\"virtio-blk-ccw\",\"id\":\"%s\",\"devno\":\"%s\",\"drive\":\"%s\"}}",
+		 unplug_id, unplug_devno, unplug_drive);
+	qmp(json);
+	/* the ccw device of devno fe.0.0100 is 0.0.0100 in the guest */
+	snprintf(devno, sizeof(devno), "0.0.%s", tail ? tail + 1 : unplug_devno);
+	snprintf(path, sizeof(path), "/sys/bus/css/devices/%s/%s/online", sch, devno);
+	step("waiting for the device to come back online");
+	if (wait_path(path, 1, 30))
+		die("round %d: %s did not come back as %s/%s", cur_round, unplug_id, sch, devno);
+	for (i = 0; i < 100 && on != '1'; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			if (pread(fd, &on, 1, 0) != 1)
+				on = 0;
+			close(fd);
+		}
+		if (on != '1')
+			usleep(100000);
+	}
+	/* io_subchannel's late work would write over the next driver's data */
+	if (on != '1')
+		die("round %d: %s/%s not online 10 s after it came back", cur_round, sch, devno);
+	sysfs_write("/proc/cio_settle", "1");
+	must_write("/sys/bus/css/drivers/io_subchannel/unbind", sch);
+	snprintf(path, sizeof(path), "/sys/bus/css/devices/%s/driver_override", sch);
+	must_write(path, "vfio_ccw");
+	must_write("/sys/bus/css/drivers/vfio_ccw/bind", sch);
+}
+
 /* Remove the mdev or unbind the subchannel under its users, and back. */
 static void take_away(enum action a, struct admin_write *w, char *path, size_t len)
 {
@@ -518,6 +617,7 @@ static void take_away(enum action a, struct admin_write *w, char *path, size_t l
 	}
 	w->path = path;
 	usleep(ROUND_MS * 1000 / 3);
+	atomic_store(&going, 1);
 	if (pthread_create(&w->thread, NULL, admin_write_fn, w))
 		die("pthread_create");
 }
@@ -527,15 +627,17 @@ static void give_back(enum action a, struct admin_write *w)
 	char path[128];
 
 	step("waiting for the remove or unbind to return");
-	pthread_join(w->thread, NULL);
+	if (a != A_UNPLUG)
+		pthread_join(w->thread, NULL);
 	if (w->ret)
 		die("round %d: %s: write to %s: %s", cur_round, action_names[a], w->path,
 		    strerror(-w->ret));
 	if (!atomic_load(&requested))
 		die("round %d: %s returned without asking the user to let go", cur_round,
 		    action_names[a]);
-	if (a != A_REMOVE && strcmp(driver_of_sch(), "vfio_ccw")) {
-		/* rescan may have bound it already (driver_override) */
+	if (a == A_UNPLUG) {
+		plug_back();
+	} else if (a != A_REMOVE && strcmp(driver_of_sch(), "vfio_ccw")) {
 		snprintf(path, sizeof(path), "/sys/bus/css/drivers/vfio_ccw/bind");
 		must_write(path, sch);
 	}
@@ -558,6 +660,30 @@ static void expect_idle(enum action a)
 			action_names[a], state);
 }
 
+/*
+ * Our driver's module-wide counts (debugfs totals), which outlive a
+ * removed mdev or subchannel: after a round nothing is pinned or
+ * allocated for a program.
+ */
+static void expect_totals_zero(enum action a)
+{
+	const char *path = "/sys/kernel/debug/vfio_ccw/totals";
+	long pinned = -1, programs = -1;
+	char line[128];
+	FILE *f;
+
+	if (!vfio_ccw_status_file() || !(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "pinned_pages: %ld", &pinned);
+		sscanf(line, "programs: %ld", &programs);
+	}
+	fclose(f);
+	if ((pinned || programs) && atomic_fetch_add(&held_after_round, 1) < 5)
+		fprintf(stderr, "round %d (%s): totals after it: %ld pages pinned, %ld programs\n",
+			cur_round, action_names[a], pinned, programs);
+}
+
 static void round_of(enum action a, int cdev)
 {
 	pthread_t clients[MAX_THREADS], drain;
@@ -571,6 +697,8 @@ static void round_of(enum action a, int cdev)
 	open_round(cdev);
 	atomic_store(&stop, 0);
 	atomic_store(&requested, 0);
+	atomic_store(&going, 0);
+	atomic_store(&cur_action, a);
 	if (pthread_create(&drain, NULL, drainer, NULL))
 		die("pthread_create");
 	for (i = 0; i < nthreads; i++)
@@ -587,6 +715,10 @@ static void round_of(enum action a, int cdev)
 	case A_UNBIND:
 	case A_RESCAN:
 		take_away(a, &w, path, sizeof(path));
+		break;
+	case A_UNPLUG:
+		atomic_store(&going, 1);
+		unplug();
 		break;
 	default:
 		usleep(ROUND_MS * 1000);
@@ -609,6 +741,7 @@ static void round_of(enum action a, int cdev)
 		atomic_store(&rescan_done, 1);
 		pthread_join(rescan, NULL);
 	}
+	expect_totals_zero(a);
 	step("round done");
 	rounds[a]++;
 }
@@ -630,23 +763,30 @@ int main(int argc, char **argv)
 			seconds = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
 			nthreads = atoi(argv[++i]);
-		else
+		else if (!strcmp(argv[i], "--unplug") && i + 1 < argc) {
+			if (sscanf(argv[++i], "%31[^:]:%31[^:]:%31s", unplug_id, unplug_devno,
+				   unplug_drive) != 3)
+				die("--unplug wants ID:DEVNO:DRIVE, not '%s'", argv[i]);
+		} else
 			die("unknown argument '%s'", argv[i]);
 	}
 	if (!sch || !uuid || nthreads < 1 || nthreads > MAX_THREADS)
-		die("usage: vfio-stress --sch SCH --uuid UUID [--seconds T] [--threads 1-%d]",
-		    MAX_THREADS);
+		die("usage: vfio-stress --sch SCH --uuid UUID [--seconds T] [--threads 1-%d] "
+		    "[--unplug ID:DEVNO:DRIVE]", MAX_THREADS);
 	d.fd = -1;
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	atexit(release_on_exit);
+	signal(SIGTERM, on_sigterm);
 	vfio_ccw_allow_suspend(1);
 	step("starting");
 	if (pthread_create(&dog, NULL, watchdog, NULL))
 		die("pthread_create");
 	end = now_ms() + seconds * 1000;
 	for (cur_round = 0; now_ms() < end; cur_round++) {
-		enum action a = cur_round % NR_ACTIONS;
+		int nr = unplug_id[0] ? NR_ACTIONS : A_UNPLUG;
+		enum action a = cur_round % nr;
 
-		round_of(a, (cur_round / NR_ACTIONS) & 1);
+		round_of(a, (cur_round / nr) & 1);
 		if (cur_round % 10 == 9)
 			printf("stress: %d rounds, %lu requests, %lu interrupts\n", cur_round + 1,
 			       atomic_load(&requests), atomic_load(&irqs));
@@ -666,24 +806,27 @@ int main(int argc, char **argv)
 			snprintf(errs + strlen(errs), sizeof(errs) - strlen(errs), " %s=%lu",
 				 errno_name(i), e);
 	}
-	printf("stress: %d rounds (none %lu, vary %lu, remove %lu, unbind %lu, rescan %lu), "
+	printf("stress: %d rounds (none %lu, vary %lu, remove %lu, unbind %lu, rescan %lu, "
+	       "unplug %lu), "
 	       "%d threads, %lu requests: %lu starts (%lu accepted), %lu multipage (%lu), "
 	       "%lu suspended (%lu), %lu hsch, %lu csch, %lu resets, %lu reads, %lu unmaps; "
 	       "%lu interrupts, %lu requests to let go; %lu starts after HSCH held, %lu "
 	       "closes against an unmap; refused:%s\n",
 	       cur_round, rounds[A_NONE], rounds[A_VARY], rounds[A_REMOVE], rounds[A_UNBIND],
-	       rounds[A_RESCAN], nthreads, total, ops[OP_START], accepted[OP_START],
+	       rounds[A_RESCAN], rounds[A_UNPLUG], nthreads, total, ops[OP_START], accepted[OP_START],
 	       ops[OP_MULTI], accepted[OP_MULTI], ops[OP_SUSPEND], accepted[OP_SUSPEND],
 	       ops[OP_HSCH], ops[OP_CSCH], ops[OP_RESET], ops[OP_READ], ops[OP_UNMAP],
 	       atomic_load(&irqs), atomic_load(&requests), finales_busy, finales_unmapped,
 	       errs[0] ? errs : " none");
-	if (bad_answers || pinned_after_close || open_after_close || stale_ends || bad_unmaps) {
+	if (bad_answers || pinned_after_close || open_after_close || stale_ends || bad_unmaps ||
+	    held_after_round) {
 		printf("stress: FAILED: %lu unexpected answers, %lu closes that left pages "
 		       "pinned, %lu that left the device open or not in STANDBY, %lu starts "
-		       "ended by a halt's status, %lu unmaps against close refused\n",
+		       "ended by a halt's status, %lu unmaps against close refused, %lu rounds "
+		       "after which pages or programs were still held\n",
 		       atomic_load(&bad_answers), atomic_load(&pinned_after_close),
 		       atomic_load(&open_after_close), atomic_load(&stale_ends),
-		       atomic_load(&bad_unmaps));
+		       atomic_load(&bad_unmaps), atomic_load(&held_after_round));
 		return 1;
 	}
 	return 0;

@@ -4,12 +4,12 @@
 # start, and an unmap against close; each through the container and the
 # cdev, looped (vccw.race_loops=N, default 100).  Then the users and the
 # admin at once (vfio-stress: client threads against mdev removal,
-# unbind, path vary and css rescan, for vccw.stress_seconds=S, default
-# 60).  The unmap race comes last in vfio-race: through the container,
+# unbind, path vary, css rescan and QMP unplug and replug, for
+# vccw.stress_seconds=S, default 60).  The unmap race comes last in vfio-race: through the container,
 # VFIO type1 of 6.12 reports its own lock inversion there (vm.manifest
 # tolerates it in boots that run this suite), after which lockdep checks
 # nothing; the stress, which unmaps too, follows it, and this suite runs
-# last in its boots.
+# last in the gate's boots.
 SCH=0.0.0000
 VFIO_CCW_RACE_LOOPS=100
 STRESS_SECONDS=60
@@ -24,17 +24,18 @@ export VFIO_CCW_RACE_LOOPS
 # admin_stress: vfio-stress as one row, its progress as diagnostics and
 # its summary on the row.
 admin_stress() {
-	local d rc
+	local d rc dev
 	d=$(ktap_depth)
+	dev=$(qemu_device_of $SCH) || { result admin_stress FAIL "$dev"; return; }
 	{
 		timeout $((STRESS_SECONDS + 300)) vfio-stress --sch $SCH --uuid "$UUID" \
-			--seconds "$STRESS_SECONDS" 2>&1
+			--seconds "$STRESS_SECONDS" --unplug "$dev" 2>&1
 		echo $? >/tmp/stress.rc
 	} | tee /tmp/stress.out | while IFS= read -r l; do ktap_line "$d" "# $l"; done
 	rc=$(cat /tmp/stress.rc)
 	case $rc in
 	0) result admin_stress PASS "$(tail -n 1 /tmp/stress.out)" ;;
-	124) result admin_stress FAIL "timed out after $((STRESS_SECONDS + 300)) s" ;;
+	124 | 143) result admin_stress FAIL "timed out after $((STRESS_SECONDS + 300)) s" ;;
 	*) result admin_stress FAIL "exit status $rc: $(tail -n 2 /tmp/stress.out | tr '\n' ' ')" ;;
 	esac
 }
