@@ -6,7 +6,9 @@
 #   make demo          set up the bench, boot it, pass a subchannel through
 #   make check         the gate: static checks, packaging, KUnit, VM suites
 #   make compare       the gate's boots with upstream's driver beside ours
-#   make check-long    the gate, the comparison, long fuzzing, kunit.py
+#   make check-long    the gate, the comparison, long fuzzing, kunit.py,
+#                      coverage
+#   make coverage      line coverage of the driver (a gcov kernel's boot)
 #   make bench         benchmarks, ours beside upstream's (QEMU -icount,
 #                      Hercules DASD throughput)
 #   make fuzz          a long fuzzing run (VFIO_CCW_FUZZ_REQUESTS, _SEED)
@@ -61,7 +63,7 @@ endif
 KMAKE = $(MAKE) -C $(KDIR) M=$(PWD)
 
 .PHONY: all modules kunit clean demo bench fuzz check static sparse checkpatch \
-	kerneldoc w1 setup kdir-check install modules_install intree compare check-long
+	kerneldoc w1 setup kdir-check install modules_install intree compare check-long coverage
 
 all: modules
 
@@ -141,5 +143,8 @@ compare:
 
 check-long:
 	$(RUN)/check.py --long
+
+coverage:
+	$(RUN)/check.py --coverage
 
 endif

@@ -59,6 +59,7 @@ flavour_fragments() {
 	test) echo "$k/base.config $k/debug.config" ;;
 	sanitize) echo "$k/base.config $k/debug.config $k/sanitize.config" ;;
 	perf) echo "$k/base.config $k/perf.config" ;;
+	coverage) echo "$k/base.config $k/debug.config $k/coverage.config" ;;
 	*) return 1 ;;
 	esac
 }

@@ -3,15 +3,18 @@
 """make check, make compare and make check-long: every test, as jobs run
 two at a time on a machine's cores.
 
-    check.py [--compare] [--long] [--out DIR]
+    check.py [--compare] [--long] [--coverage] [--out DIR]
 
 make check (the gate) tests our driver: the harness's own tests, the
 static checks, the packaging tests, and the boots of BOOTS, each
 running guest suites against our module.  make compare runs the same
 boots with upstream's vfio_ccw.ko too, and prints each row of ours
 beside upstream's (which never fails the run).  make check-long is the
-gate, the comparison, a long fuzzing boot and the KUnit suites through
-the kernel's own kunit.py on a tree the driver was put into.
+gate, the comparison, a long fuzzing boot, the KUnit suites through
+the kernel's own kunit.py on a tree the driver was put into, and the
+coverage boot: the coverage kernel (gcov) running the KUnit and guest
+suites against our module profiled, then the line coverage of each
+driver file (tests/run/coverage.py).  make coverage is that boot alone.
 
 Jobs wait for what they need (a kernel build, an initramfs) and run as
 CPUs allow (VFIO_CCW_JOBS, default: the machine's cores): a boot takes
@@ -76,6 +79,12 @@ BOOTS = [
     Boot("unmap", "test", "unmap", timeout=300),
 ]
 FLAVOURS = ["test", "sanitize", "perf"]
+# The long tier's coverage boot: the suites of the gate's QEMU boots in
+# one boot of the coverage kernel (gcov).  fuzz last: after it the
+# device once answered every start with a deferred condition code 3.
+COVERAGE = Boot("coverage", "coverage",
+                "lifecycle,kunit,io,async,stress,errno,trace,race,unmap,faults,fuzz",
+                ["--devices", "4"], 3600)
 
 
 def log(msg):
@@ -267,7 +276,7 @@ def plan(args, out):
 
     sched.add(Job("setup", [os.path.join(HOST, "setup.sh"), "--base"]))
     boots = []
-    for b in BOOTS:
+    for b in ([] if args.coverage else BOOTS):
         why = None
         if b.flavour not in flavours:
             why = f"kernel '{b.flavour}' not selected (VFIO_CCW_FLAVOURS={' '.join(flavours)})"
@@ -277,7 +286,8 @@ def plan(args, out):
             parts.append({"name": b.name, "kind": "boot", "skipped": why})
             continue
         boots.append(b)
-    needed = {b.flavour for b in boots} | {"test"}
+    # the host's parts need the test kernel; make coverage has none
+    needed = {b.flavour for b in boots} | (set() if args.coverage else {"test"})
     # jobs start in the order they are added when they can: the kernels
     # and boots in the order of BOOTS (longest first), then the rest
     for f in dict.fromkeys([b.flavour for b in boots] + FLAVOURS):
@@ -311,8 +321,10 @@ def plan(args, out):
             sched.add(Job(part["name"], cmd, needs=[key],
                           after=lambda j, p=part, dd=d: runner_verdict(p, j, dd)))
 
+    if args.long or args.coverage:
+        plan_coverage(sched, parts, out, seed, fuzz_seconds)
     # the host's parts last: the boots are the longest chains
-    if not args.compare:
+    if not args.compare and not args.coverage:
         sched.add(Job("newest", [os.path.join(HOST, "newest-kernel.sh")], needs=["setup"],
                       build=True))
         for name, manifest, cmd, needs in [
@@ -329,7 +341,9 @@ def plan(args, out):
             sched.add(Job(name, cmd, needs=needs,
                           after=lambda j, p=part: p.update(seconds=j.seconds)))
 
-    if args.long and "initrd-sanitize" not in sched.jobs:
+    if args.coverage:
+        pass
+    elif args.long and "initrd-sanitize" not in sched.jobs:
         parts.append({"name": "fuzz-long", "kind": "boot",
                       "skipped": "kernel 'sanitize' not selected, or none of its boots"})
     elif args.long:
@@ -352,14 +366,37 @@ def plan(args, out):
     return sched, parts
 
 
+def plan_coverage(sched, parts, out, seed, fuzz_seconds):
+    """The coverage kernel, its boot and the report of its gcov data."""
+    sched.add(Job("kernel-coverage", [os.path.join(HOST, "setup.sh"), "coverage"],
+                  needs=["setup"], build=True))
+    sched.add(Job("initrd-coverage", [os.path.join(VM, "initramfs.sh"), "coverage",
+                                      os.path.join(out, "initrd-coverage.gz")],
+                  needs=["kernel-coverage"]))
+    part, cmd, d = boot_part(COVERAGE, "ours", out, {"coverage": [
+        "--append", f"vccw.fuzz_seed={seed}", "--append", f"vccw.fuzz_seconds={fuzz_seconds}"]})
+    parts.append(part)
+    sched.add(Job(part["name"], cmd, needs=["initrd-coverage"],
+                  after=lambda j, p=part, dd=d: runner_verdict(p, j, dd)))
+    report = host_part("coverage-report", "coverage", "coverage.ktap")
+    parts.append(report)
+    sched.add(Job("coverage-report", [sys.executable, os.path.join(RUN_DIR, "coverage.py"), d,
+                                      # tests/vm/initramfs.sh builds it there
+                                      os.path.join(results.cache_dir(), "modbuild", "coverage"),
+                                      "--ktap", os.path.join(out, "coverage.ktap")],
+                  needs=[part["name"]], after=lambda j, p=report: p.update(seconds=j.seconds)))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--compare", action="store_true", help="ours beside upstream's driver")
     p.add_argument("--long", action="store_true", help="the long tier")
+    p.add_argument("--coverage", action="store_true", help="the coverage boot and its report")
     p.add_argument("--out", help="the run's directory (default tests/out/<time>)")
     args = p.parse_args()
-    kind = "compare" if args.compare else "check-long" if args.long else "check"
+    kind = "compare" if args.compare else "check-long" if args.long else \
+        "coverage" if args.coverage else "check"
     out = args.out or os.path.join(REPO, "tests", "out",
                                    f"{kind}-{datetime.datetime.now():%Y%m%d-%H%M%S}")
     os.makedirs(out, exist_ok=True)

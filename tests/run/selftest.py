@@ -12,6 +12,7 @@ With --ktap the results are also written as KTAP, for make check.
 """
 
 import argparse
+import base64
 import io
 import json
 import os
@@ -101,10 +102,11 @@ class Console(Tmp):
         cat "$VFIO_CCW_FAKE_CONSOLE"
         """
 
-    def boot(self, ktap_lines):
+    def boot(self, ktap_lines, before_end=()):
         lines = ["@@BOOTED 6.12 suites=lifecycle drivers=ours", "KTAP version 1", "1..1",
                  "    KTAP version 1", "    # Subtest: lifecycle"]
-        lines += [f"    {l}" for l in ktap_lines] + ["ok 1 lifecycle", "@@END"]
+        lines += [f"    {l}" for l in ktap_lines] + ["ok 1 lifecycle"] + list(before_end)
+        lines += ["@@END"]
         console = write(os.path.join(self.tmp, "console.txt"), "\n".join(lines) + "\n")
         qemu = write(os.path.join(self.tmp, "qemu"), self.STAND_IN, stat.S_IRWXU)
         out = os.path.join(self.tmp, "run")
@@ -129,6 +131,16 @@ class Console(Tmp):
         del lines[2]
         rows = self.boot(lines)
         self.assertEqual(rows.get(f"t.lifecycle.{names[2]}"), "FAIL", rows)
+
+    def test_gcov_section_is_written(self):
+        data = bytes(range(256)) * 3
+        b64 = base64.encodebytes(data).decode().splitlines()
+        names = self.lifecycle_rows()
+        rows = self.boot([f"ok {i} {n}" for i, n in enumerate(names, 1)],
+                         ["@@GCOV-BEGIN"] + b64 + ["@@GCOV-END"])
+        self.assertNotIn("FAIL", rows.values(), rows)
+        with open(os.path.join(self.tmp, "run", "t", "gcov.tar.gz"), "rb") as f:
+            self.assertEqual(f.read(), data)
 
     def test_mangled_line_fails(self):
         names = self.lifecycle_rows()
@@ -303,7 +315,8 @@ class Selection(Tmp):
         os.environ["VFIO_CCW_FLAVOURS"] = "test"
         stdout, sys.stdout = sys.stdout, io.StringIO()
         try:
-            _, parts = check.plan(argparse.Namespace(compare=False, long=False), self.tmp)
+            args = argparse.Namespace(compare=False, long=False, coverage=False)
+            _, parts = check.plan(args, self.tmp)
         finally:
             sys.stdout = stdout
             os.environ.clear()
@@ -314,6 +327,65 @@ class Selection(Tmp):
         rows = results.part_rows(self.tmp, next(p for p in parts if p.get("skipped")), KSRC)
         self.assertEqual([r.verdict for r in rows], ["SKIP"])
         self.assertTrue(rows[0].tolerated)
+
+
+class Coverage(Tmp):
+    """coverage.py: gcov's lines per driver file, the uncovered ones, the target."""
+
+    GCOV_OUT = textwrap.dedent("""\
+                -:    0:Source:vfio_ccw_foo.c
+                -:    1:#include <linux/module.h>
+                5:    2:int foo(int x)
+                1*:   3:{
+        ------------------
+        foo_b:
+            #####:    3:{
+        ------------------
+            #####:    4:	return -EINVAL;
+            =====:    5:	x = 1;
+                -:    0:Source:vfio_ccw_private.h
+            #####:    9:static inline int bar(void)
+        """)
+
+    def run_coverage(self, with_data=True):
+        mod = os.path.join(self.tmp, "modbuild")
+        boot = os.path.join(self.tmp, "boot")
+        os.makedirs(mod)
+        os.makedirs(boot)
+        for f in ("vfio_ccw_foo.gcno", "vfio_ccw_foo.c", "vfio_ccw.mod.gcno"):
+            open(os.path.join(mod, f), "w").close()
+        if with_data:
+            data = os.path.join(self.tmp, "data", "root", ".cache", "modbuild")
+            os.makedirs(data)
+            open(os.path.join(data, "vfio_ccw_foo.gcda"), "w").close()
+            subprocess.run(["tar", "czf", os.path.join(boot, "gcov.tar.gz"), "-C",
+                            os.path.join(self.tmp, "data"), "."], check=True)
+        stub = os.path.join(self.tmp, "gcov")
+        with open(stub, "w") as f:
+            f.write("#!/bin/sh\n[ -e vfio_ccw_foo.gcda ] || exit 1\ncat <<'EOF'\n"
+                    + self.GCOV_OUT + "EOF\n")
+        os.chmod(stub, 0o755)
+        ktap = os.path.join(self.tmp, "coverage.ktap")
+        p = subprocess.run([sys.executable, os.path.join(RUN_DIR, "coverage.py"), boot, mod,
+                            "--ktap", ktap], env=dict(os.environ, VFIO_CCW_GCOV=stub),
+                           capture_output=True, text=True)
+        with open(ktap) as f:
+            return p, f.read(), boot
+
+    def test_lines_and_target(self):
+        p, ktap, boot = self.run_coverage()
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("# vfio_ccw_foo.c: 2/4 lines (50.0 %)\nok 1 vfio_ccw_foo.c", ktap)
+        self.assertIn("not ok 2 total", ktap)
+        with open(os.path.join(boot, "uncovered.txt")) as f:
+            self.assertEqual(f.read(), "vfio_ccw_foo.c:4:\treturn -EINVAL;\n"
+                                       "vfio_ccw_foo.c:5:\tx = 1;\n")
+        self.assertRegex(p.stdout, r"vfio_ccw_foo.c +4 +2 +50.0\n")
+
+    def test_no_data_fails(self):
+        p, ktap, _ = self.run_coverage(with_data=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not ok 1 total", ktap)
 
 
 class Seeds(Tmp):

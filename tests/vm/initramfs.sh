@@ -37,8 +37,11 @@ src_hash=$(cd "$modsrc" && find . -type f \( -name '*.[ch]' -o -name Makefile -o
 if [ "$(cat "$modsrc/.src-hash" 2>/dev/null)" != "$src_hash" ]; then
 	make -s -C "$kb" M="$modsrc" CONFIG_VFIO_CCW_KUNIT_TEST=m clean >&2
 fi
+# The coverage kernel profiles our module and nothing else (gcov).
+profile=()
+[ "$flavour" = coverage ] && profile=(GCOV_PROFILE=y)
 log "building vfio_ccw.ko and vfio_ccw_kunit.ko for '$flavour'"
-make -s -C "$kb" M="$modsrc" CONFIG_VFIO_CCW_KUNIT_TEST=m modules >&2
+make -s -C "$kb" M="$modsrc" CONFIG_VFIO_CCW_KUNIT_TEST=m "${profile[@]}" modules >&2
 echo "$src_hash" >"$modsrc/.src-hash"
 
 # Test programs, static, against this kernel's uAPI headers; the build

@@ -26,11 +26,13 @@ the QMP socket, and writes:
                        hung task); the DASD image checks
     DIR/dmesg.txt      the guest's kernel log
     DIR/said.txt       the guest's @@SAY lines (figures)
+    DIR/gcov.tar.gz    the coverage kernel's gcov data of our module
 
 A runner that dies still writes vm.ktap, with a failed "runner" test.
 """
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -98,6 +100,19 @@ KNOWN_REPORTS = {
     ],
 }
 
+def without_gcov(lines):
+    """The console without the gcov section: base64 can spell a report."""
+    out, inside = [], False
+    for line in lines:
+        if "@@GCOV-BEGIN" in line:
+            inside = True
+        elif "@@GCOV-END" in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return out
+
+
 # Lines of a stack dump that follows "stack backtrace:".
 TRACE_LINE = re.compile(r"^\s*(\[<|\(\[<|CPU: |Hardware name:|Call Trace:|"
                         r"Tainted:|Last Breaking-Event-Address:|$)")
@@ -116,10 +131,12 @@ QEMU_BY_FLAVOUR = {
 }
 # The benchmarks' kernel (tests/guest/kconfig/perf.config) boots as "test".
 QEMU_BY_FLAVOUR["perf"] = QEMU_BY_FLAVOUR["test"]
+QEMU_BY_FLAVOUR["coverage"] = QEMU_BY_FLAVOUR["test"]
 
 # Test subchannels: virtio-blk-ccw devices vblk0, vblk1, ... (QMP ids)
 # on null block backends.  QEMU numbers subchannels in creation order:
-# 0.0.0000, 0.0.0001, ...
+# 0.0.0000, 0.0.0001, ...  (tests/guest/lib.sh's qemu_device_of knows
+# this naming, for replugging a device through QMP.)
 NR_DEVICES = 3
 
 
@@ -360,6 +377,7 @@ class Console:
     SECTIONS = {
         "DMESG-BEGIN": ("dmesg", "DMESG-END"),
         "KMEMLEAK-BEGIN": ("kmemleak", "KMEMLEAK-END"),
+        "GCOV-BEGIN": ("gcov", "GCOV-END"),
     }
 
     def __init__(self, args, qmp, log, on_end):
@@ -368,7 +386,7 @@ class Console:
         self.log = log          # the console file, for the host's notes
         self.on_end = on_end    # called once at @@END
         self.section = None
-        self.sections = {"dmesg": [], "kmemleak": []}
+        self.sections = {"dmesg": [], "kmemleak": [], "gcov": []}
         self.ktap, self.said, self.ckd, self.ckd_sent = [], [], [], []
         self.booted = self.ended = False
         self.results = 0
@@ -563,6 +581,15 @@ def run(args):
         f.write("\n".join(dmesg) + "\n")
     with open(os.path.join(args.out, "said.txt"), "w") as f:
         f.write("".join(line + "\n" for line in console.said))
+    if console.sections["gcov"] and not console.section:
+        # kernel messages may come between the lines: base64 lines only
+        data = "".join(l.strip() for l in console.sections["gcov"]
+                       if re.fullmatch(r"[A-Za-z0-9+/=]+", l.strip()))
+        try:
+            with open(os.path.join(args.out, "gcov.tar.gz"), "wb") as f:
+                f.write(base64.b64decode(data, validate=True))
+        except ValueError as e:
+            print(f"vm.py: the gcov data is not base64 ({e}): no gcov.tar.gz", file=sys.stderr)
 
     if not console.booted:
         rows.insert(0, ("boot", "FAIL", f"guest did not reach /init (see {console_path})"))
@@ -577,7 +604,7 @@ def run(args):
     # The console has what dmesg could not show after a crash; dmesg has
     # what the console's log level hid.  Scan both.
     with open(console_path, errors="replace") as f:
-        console_lines, known = drop_known_reports(f.read().splitlines())
+        console_lines, known = drop_known_reports(without_gcov(f.read().splitlines()))
     dmesg_lines, _ = drop_known_reports(dmesg)
     # "inner: " lines are the inner QEMU's output, copied by the nested
     # suite, which judges them itself.
