@@ -93,7 +93,7 @@ static atomic_ulong bad_answers, pinned_after_close, open_after_close, stale_end
 static unsigned long finales_busy, finales_unmapped;
 static atomic_ulong ops[NR_OPS], accepted[NR_OPS], errnos[256], irqs, requests;
 static atomic_long progress;		/* ms of the last finished round step */
-static unsigned long rounds[NR_ACTIONS];
+static unsigned long rounds[NR_ACTIONS], round_ms[NR_ACTIONS];
 /* written by the main thread, read by all */
 static atomic_int cur_round, cur_action, going;
 static _Atomic(const char *) cur_what = "starting";
@@ -690,6 +690,7 @@ static void round_of(enum action a, int cdev)
 	struct admin_write w = { 0 };
 	atomic_int rescan_done = 0;
 	pthread_t rescan;
+	long t0 = now_ms();
 	char path[128];
 	int i;
 
@@ -744,6 +745,7 @@ static void round_of(enum action a, int cdev)
 	expect_totals_zero(a);
 	step("round done");
 	rounds[a]++;
+	round_ms[a] += now_ms() - t0;
 }
 
 int main(int argc, char **argv)
@@ -806,6 +808,11 @@ int main(int argc, char **argv)
 			snprintf(errs + strlen(errs), sizeof(errs) - strlen(errs), " %s=%lu",
 				 errno_name(i), e);
 	}
+	printf("stress: ms per round:");
+	for (i = 0; i < NR_ACTIONS; i++)
+		if (rounds[i])
+			printf(" %s %lu", action_names[i], round_ms[i] / rounds[i]);
+	printf("\n");
 	printf("stress: %d rounds (none %lu, vary %lu, remove %lu, unbind %lu, rescan %lu, "
 	       "unplug %lu), "
 	       "%d threads, %lu requests: %lu starts (%lu accepted), %lu multipage (%lu), "
