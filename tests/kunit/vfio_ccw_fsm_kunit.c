@@ -300,6 +300,11 @@ static const struct fsm_cell_case fsm_cell_cases[] = {
 	{ "IDLE+CLEAR cc 0", S(IDLE), E(CLEAR), .clears = 1, .to = S(IDLE), .user_after = true },
 	{ "IDLE+CLEAR cc 3", S(IDLE), E(CLEAR), .clear_cc = 3, .clears = 1, .to = S(IDLE),
 	  .ret = -ENODEV, .user_after = true },
+	/* answers the architecture does not give: an errno, not a state change */
+	{ "IDLE+HALT error", S(IDLE), E(HALT), .halt_cc = -EIO, .halts = 1, .to = S(IDLE),
+	  .ret = -EIO, .user_after = true },
+	{ "IDLE+CLEAR cc 1", S(IDLE), E(CLEAR), .clear_cc = 1, .clears = 1, .to = S(IDLE),
+	  .ret = -EIO, .user_after = true },
 	{ "BUSY+HALT keeps the program", S(BUSY), E(HALT), .halts = 1, .to = S(BUSY),
 	  .user_after = true },
 	{ "BUSY+HALT cc 2", S(BUSY), E(HALT), .halt_cc = 2, .halts = 1, .to = S(BUSY),
@@ -395,6 +400,20 @@ static void vfio_ccw_fsm_test_every_cell_named(struct kunit *test)
 					   vfio_ccw_state_name(s), vfio_ccw_event_name(e));
 }
 
+/* Every state and event has its name (traces, debugfs); others are "?". */
+static void vfio_ccw_fsm_test_names(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < VFIO_CCW_NR_STATES; i++)
+		KUNIT_EXPECT_STRNEQ(test, vfio_ccw_state_name(i), "?");
+	for (i = 0; i < VFIO_CCW_NR_EVENTS; i++)
+		KUNIT_EXPECT_STRNEQ(test, vfio_ccw_event_name(i), "?");
+	KUNIT_EXPECT_STREQ(test, vfio_ccw_state_name(VFIO_CCW_NR_STATES), "?");
+	KUNIT_EXPECT_STREQ(test, vfio_ccw_event_name(VFIO_CCW_NR_EVENTS), "?");
+	KUNIT_EXPECT_STREQ(test, vfio_ccw_event_name(VFIO_CCW_EVENT_RESET), "RESET");
+}
+
 /* Out-of-range events are refused without touching the state. */
 static void vfio_ccw_fsm_test_bad_event(struct kunit *test)
 {
@@ -448,6 +467,7 @@ static void vfio_ccw_fsm_test_close_gives_up(struct kunit *test)
 static struct kunit_case vfio_ccw_fsm_test_cases[] = {
 	KUNIT_CASE_PARAM(vfio_ccw_fsm_test_cell, fsm_cell_gen_params),
 	KUNIT_CASE(vfio_ccw_fsm_test_every_cell_named),
+	KUNIT_CASE(vfio_ccw_fsm_test_names),
 	KUNIT_CASE(vfio_ccw_fsm_test_bad_event),
 	KUNIT_CASE(vfio_ccw_fsm_test_close_quiesces),
 	KUNIT_CASE_SLOW(vfio_ccw_fsm_test_close_gives_up),
