@@ -177,11 +177,13 @@ load_mdev_core() {
 	modprobe mdev 2>/dev/null || insmod "/lib/modules/$KVER/kernel/drivers/vfio/mdev/mdev.ko"
 }
 
-# load_driver: insert the vfio_ccw module of $DRIVER.
+# load_driver: insert the vfio_ccw module of $DRIVER (ours with the
+# module parameters in OURS_ARGS, if set).
 load_driver() {
 	load_mdev_core || { fail "cannot load mdev.ko"; return 1; }
 	if [ "$DRIVER" = ours ]; then
-		insmod "$OURS_KO" || { fail "insmod $OURS_KO failed"; return 1; }
+		# shellcheck disable=SC2086 # OURS_ARGS: module parameters, words
+		insmod "$OURS_KO" ${OURS_ARGS:-} || { fail "insmod $OURS_KO failed"; return 1; }
 	else
 		insmod "$PEER_KO" || { fail "insmod $PEER_KO failed"; return 1; }
 	fi

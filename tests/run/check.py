@@ -83,7 +83,7 @@ FLAVOURS = ["test", "sanitize", "perf"]
 # one boot of the coverage kernel (gcov).  fuzz last: after it the
 # device once answered every start with a deferred condition code 3.
 COVERAGE = Boot("coverage", "coverage",
-                "lifecycle,kunit,io,async,stress,errno,trace,race,unmap,faults,fuzz",
+                "lifecycle,kunit,io,async,cache,stress,errno,trace,race,unmap,faults,fuzz",
                 ["--devices", "4"], 3600)
 
 
