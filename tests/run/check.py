@@ -374,7 +374,8 @@ def plan_coverage(sched, parts, out, seed, fuzz_seconds):
                                       os.path.join(out, "initrd-coverage.gz")],
                   needs=["kernel-coverage"]))
     part, cmd, d = boot_part(COVERAGE, "ours", out, {"coverage": [
-        "--append", f"vccw.fuzz_seed={seed}", "--append", f"vccw.fuzz_seconds={fuzz_seconds}"]})
+        "--append", f"vccw.fuzz_seed={seed}", "--append", f"vccw.fuzz_seconds={fuzz_seconds}",
+        "--append", "vccw.stress_unplug=1"]})
     parts.append(part)
     sched.add(Job(part["name"], cmd, needs=["initrd-coverage"],
                   after=lambda j, p=part, dd=d: runner_verdict(p, j, dd)))
