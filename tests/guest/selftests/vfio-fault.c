@@ -34,7 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -63,28 +62,6 @@ static long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
-static int add_eventfd(uint32_t index)
-{
-	struct {
-		struct vfio_irq_set set;
-		int32_t fd;
-	} s = {
-		.set = {
-			.argsz = sizeof(s),
-			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
-			.index = index,
-			.count = 1,
-		},
-	};
-
-	s.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s.fd < 0)
-		die("eventfd: %s", strerror(errno));
-	if (ioctl(d.fd, VFIO_DEVICE_SET_IRQS, &s))
-		die("SET_IRQS(%u): %s", index, strerror(errno));
-	return s.fd;
 }
 
 static uint64_t drain(int fd)
@@ -164,8 +141,8 @@ static int hold(int argc, char **argv)
 	}
 	signal(SIGUSR1, on_usr1);
 	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
-	req = add_eventfd(VFIO_CCW_REQ_IRQ_INDEX);
-	crw = add_eventfd(VFIO_CCW_CRW_IRQ_INDEX);
+	req = vfio_add_eventfd(&d, VFIO_CCW_REQ_IRQ_INDEX);
+	crw = vfio_add_eventfd(&d, VFIO_CCW_CRW_IRQ_INDEX);
 	ccw_sense_id(&io, REF_CCW, REF_BUF, NULL, "sense id before the fault");
 	if (busy) {
 		if (!start_suspended()) {
@@ -324,18 +301,6 @@ static void put_program(void)
 	memcpy(ccw_io_ptr(&io, IDAL), idaw, sizeof(idaw));
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int bound_to_vfio(const char *sch)
 {
 	char path[128], link[256];
@@ -432,7 +397,7 @@ static int failnth(int argc, char **argv, int have_dev)
 			ccw_sense_id(&io, REF_CCW, REF_BUF, NULL, "sense id after a failed start");
 		} else if (!strcmp(op, "bind")) {
 			nth_set(n);
-			ret = write_file("/sys/bus/css/drivers/vfio_ccw/bind", sch);
+			ret = vfio_sysfs_write("/sys/bus/css/drivers/vfio_ccw/bind", sch);
 			if (!nth_met()) {
 				if (ret || !bound_to_vfio(sch))
 					die("bind %u: failed without an injected failure: %s", n,
@@ -440,16 +405,16 @@ static int failnth(int argc, char **argv, int have_dev)
 				break;
 			}
 			if (bound_to_vfio(sch) &&
-			    write_file("/sys/bus/css/drivers/vfio_ccw/unbind", sch))
+			    vfio_sysfs_write("/sys/bus/css/drivers/vfio_ccw/unbind", sch))
 				die("bind %u: cannot unbind again", n);
-			if (write_file("/sys/bus/css/drivers/vfio_ccw/bind", sch) ||
+			if (vfio_sysfs_write("/sys/bus/css/drivers/vfio_ccw/bind", sch) ||
 			    !bound_to_vfio(sch))
 				die("bind %u: the subchannel does not bind again", n);
 			snprintf(path, sizeof(path),
 				 "/sys/bus/css/devices/%s/mdev_supported_types/vfio_ccw-io", sch);
 			if (access(path, F_OK))
 				die("bind %u: bound again, but %s is missing", n, path);
-			if (write_file("/sys/bus/css/drivers/vfio_ccw/unbind", sch))
+			if (vfio_sysfs_write("/sys/bus/css/drivers/vfio_ccw/unbind", sch))
 				die("bind %u: cannot unbind", n);
 		} else if (!strcmp(op, "create")) {
 			static const char uuid[] = "8d4b3e5e-9f1e-4f6e-a1c9-0f3e2d1c0b0a";
@@ -460,22 +425,22 @@ static int failnth(int argc, char **argv, int have_dev)
 				 sch);
 			snprintf(rm, sizeof(rm), "/sys/bus/mdev/devices/%s/remove", uuid);
 			nth_set(n);
-			ret = write_file(path, uuid);
+			ret = vfio_sysfs_write(path, uuid);
 			if (!nth_met()) {
 				if (ret)
 					die("create %u: failed without an injected failure: %s", n,
 					    errno_name(-ret));
-				if (write_file(rm, "1"))
+				if (vfio_sysfs_write(rm, "1"))
 					die("create %u: cannot remove the mdev", n);
 				break;
 			}
-			if (!access(rm, F_OK) && write_file(rm, "1"))
+			if (!access(rm, F_OK) && vfio_sysfs_write(rm, "1"))
 				die("create %u: cannot remove the mdev", n);
-			ret2 = write_file(path, uuid);
+			ret2 = vfio_sysfs_write(path, uuid);
 			if (ret2)
 				die("create %u (%s): the mdev cannot be created again: %s", n,
 				    errno_name(-ret), errno_name(-ret2));
-			if (write_file(rm, "1"))
+			if (vfio_sysfs_write(rm, "1"))
 				die("create %u: the mdev cannot be removed again", n);
 		} else {
 			die("failnth: unknown operation '%s'", op);

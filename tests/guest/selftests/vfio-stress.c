@@ -33,9 +33,9 @@
  * driver's debugfs status, VFIO_CCW_STATUS); at the end a SENSE ID must
  * work.  A broken rule is counted (the first five of each kind printed)
  * and the run goes on, so that one run shows every kind; any makes it
- * fail.  A device that no longer opens ends it at once.  A round that makes no progress for 100 s (beyond the kernel's
- * 60 s hung-task report) dumps the blocked tasks (sysrq w) and fails
- * naming the round.  The last line sums up what was done.
+ * fail.  A device that no longer opens ends it at once.  A round that
+ * makes no progress for 100 s (beyond the kernel's 60 s hung-task
+ * report) dumps the blocked tasks (sysrq w) and fails naming the round.  The last line sums up what was done.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -49,7 +49,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -113,22 +112,9 @@ static void step(const char *what)
 	atomic_store(&progress, now_ms());
 }
 
-/* Write a string to a sysfs file: 0 or -errno. */
-static int sysfs_write(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static void must_write(const char *path, const char *s)
 {
-	int ret = sysfs_write(path, s);
+	int ret = vfio_sysfs_write(path, s);
 
 	if (ret)
 		die("round %d: write '%s' to %s: %s", cur_round, s, path, strerror(-ret));
@@ -196,28 +182,6 @@ static void open_mdev(int cdev)
 		    strerror(-ret));
 }
 
-static int add_eventfd(uint32_t index)
-{
-	struct {
-		struct vfio_irq_set set;
-		int32_t fd;
-	} s = {
-		.set = {
-			.argsz = sizeof(s),
-			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
-			.index = index,
-			.count = 1,
-		},
-	};
-
-	s.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s.fd < 0)
-		die("eventfd: %s", strerror(errno));
-	if (ioctl(d.fd, VFIO_DEVICE_SET_IRQS, &s))
-		die("SET_IRQS(%u): %s", index, strerror(errno));
-	return s.fd;
-}
-
 static void open_round(int cdev)
 {
 	struct vfio_region_info r;
@@ -237,7 +201,7 @@ static void open_round(int cdev)
 	if (ccw_find_region(&d, VFIO_REGION_SUBTYPE_CCW_CRW, &r))
 		die("no CRW region");
 	crw_off = r.offset;
-	req_fd = add_eventfd(VFIO_CCW_REQ_IRQ_INDEX);
+	req_fd = vfio_add_eventfd(&d, VFIO_CCW_REQ_IRQ_INDEX);
 }
 
 static void count(enum op op, int ret)
@@ -460,7 +424,7 @@ static void *watchdog(void *arg __attribute__((unused)))
 		sleep(5);
 		if (now_ms() - atomic_load(&progress) < STUCK_S * 1000L)
 			continue;
-		sysfs_write("/proc/sysrq-trigger", "w");
+		vfio_sysfs_write("/proc/sysrq-trigger", "w");
 		printf("stress: round %d stuck in '%s' for %d s: the blocked tasks are in the "
 		       "kernel log (sysrq w)\n", cur_round, cur_what, STUCK_S);
 		fflush(stdout);
@@ -481,7 +445,7 @@ static void *admin_write_fn(void *arg)
 {
 	struct admin_write *w = arg;
 
-	w->ret = sysfs_write(w->path, w->value);
+	w->ret = vfio_sysfs_write(w->path, w->value);
 	if (w->ret)	/* no request will come: let the clients go */
 		atomic_store(&stop, 1);
 	return NULL;
@@ -492,7 +456,7 @@ static void *rescanner(void *arg)
 	atomic_int *done = arg;
 
 	while (!atomic_load(done))
-		sysfs_write("/sys/devices/css0/rescan", "1");
+		vfio_sysfs_write("/sys/devices/css0/rescan", "1");
 	return NULL;
 }
 
@@ -598,7 +562,7 @@ static void plug_back(void)
 	/* io_subchannel's late work would write over the next driver's data */
 	if (on != '1')
 		die("round %d: %s/%s not online 10 s after it came back", cur_round, sch, devno);
-	sysfs_write("/proc/cio_settle", "1");
+	vfio_sysfs_write("/proc/cio_settle", "1");
 	must_write("/sys/bus/css/drivers/io_subchannel/unbind", sch);
 	snprintf(path, sizeof(path), "/sys/bus/css/devices/%s/driver_override", sch);
 	must_write(path, "vfio_ccw");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -197,6 +198,40 @@ int vfio_unmap(struct vfio_dev *d, uint64_t iova, uint64_t size)
 
 		return ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &unmap) ? -errno : 0;
 	}
+}
+
+int vfio_add_eventfd(struct vfio_dev *d, uint32_t index)
+{
+	struct {
+		struct vfio_irq_set set;
+		int32_t fd;
+	} s = {
+		.set = {
+			.argsz = sizeof(s),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = index,
+			.count = 1,
+		},
+	};
+
+	s.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s.fd < 0)
+		die("eventfd: %s", strerror(errno));
+	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, &s))
+		die("SET_IRQS(%u): %s", index, strerror(errno));
+	return s.fd;
+}
+
+int vfio_sysfs_write(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 #define VFIO_CCW_ALLOW_SUSPEND "/sys/kernel/debug/vfio_ccw/allow_suspend"

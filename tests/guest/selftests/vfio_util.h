@@ -40,6 +40,15 @@ int vfio_map(struct vfio_dev *d, void *vaddr, uint64_t iova, uint64_t size);
 int vfio_unmap(struct vfio_dev *d, uint64_t iova, uint64_t size);
 
 /*
+ * A non-blocking eventfd installed as the trigger of IRQ @index of the
+ * device; dies when it cannot be.
+ */
+int vfio_add_eventfd(struct vfio_dev *d, uint32_t index);
+
+/* Write @s to a sysfs (or procfs, debugfs) file: 0 or -errno. */
+int vfio_sysfs_write(const char *path, const char *s);
+
+/*
  * Our driver refuses programs that can suspend unless its test-only
  * debugfs switch says otherwise; the tests that keep a program
  * outstanding with the suspend flag turn it on (@on 1) or off.  Returns
