@@ -135,7 +135,7 @@ static bool path_event_pop(struct vfio_ccw_path_events *pe, u16 *ev, bool *lost)
  */
 int vfio_ccw_path_events_to_crws(struct vfio_ccw_parent *parent)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	bool lost = false;
 	int queued = 0;
 	u16 ev;
@@ -145,7 +145,7 @@ int vfio_ccw_path_events_to_crws(struct vfio_ccw_parent *parent)
 		return 0;
 
 	mutex_lock(&parent->fsm_lock);
-	user = parent->user;
+	private = parent->private;
 	while (path_event_pop(&parent->path_events, &ev, &lost)) {
 		struct crw crw = { .rsc = CRW_RSC_CPATH, .rsid = ev >> 8 };
 
@@ -159,14 +159,14 @@ int vfio_ccw_path_events_to_crws(struct vfio_ccw_parent *parent)
 		default:
 			continue;
 		}
-		if (user)
-			queued += vfio_ccw_crw_push(&user->crws, &crw);
+		if (private)
+			queued += vfio_ccw_crw_push(&private->crws, &crw);
 	}
 	/* Events were lost after the last one recorded: flag the next CRW. */
-	if (lost && user)
-		user->crws.overflow = true;
-	if (queued && user && user->trigger[VFIO_CCW_CRW_IRQ_INDEX])
-		eventfd_signal(user->trigger[VFIO_CCW_CRW_IRQ_INDEX]);
+	if (lost && private)
+		private->crws.overflow = true;
+	if (queued && private && private->trigger[VFIO_CCW_CRW_IRQ_INDEX])
+		eventfd_signal(private->trigger[VFIO_CCW_CRW_IRQ_INDEX]);
 	mutex_unlock(&parent->fsm_lock);
 	return queued;
 }

@@ -167,9 +167,8 @@ static void vfio_ccw_report_overflows(struct vfio_ccw_parent *parent)
 	spin_unlock_irqrestore(&parent->irbs.lock, flags);
 	if (overflows == parent->irq_overflows_reported)
 		return;
-	pr_warn_ratelimited("%s: %lu interruption(s) lost: IRB queue full\n",
-			    parent->sch ? dev_name(&parent->sch->dev) : "test",
-			    overflows - parent->irq_overflows_reported);
+	dev_warn_ratelimited(&parent->sch->dev, "%lu interruption(s) lost: IRB queue full\n",
+			     overflows - parent->irq_overflows_reported);
 	parent->irq_overflows_reported = overflows;
 }
 
@@ -224,7 +223,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_work);
 /**
  * vfio_ccw_parent_init() - initialise a parent in STANDBY
  * @parent: zeroed memory
- * @sch: the subchannel, or NULL for a test parent
+ * @sch: the subchannel
  * @ops: subchannel operations
  *
  * Context: process context.
@@ -279,12 +278,12 @@ static int vfio_ccw_status_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&parent->fsm_lock);
 	seq_printf(m, "state: %s\n", vfio_ccw_state_name(parent->state));
-	seq_printf(m, "open: %d\n", !!parent->user);
+	seq_printf(m, "open: %d\n", !!parent->private);
 	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&parent->pinned_pages));
 	seq_printf(m, "program_pages: %lu\n", parent->cp ? parent->cp->pinned : 0);
 	seq_printf(m, "cached_pages: %lu\n",
-		   parent->user ? READ_ONCE(parent->user->pins.nr) : 0);
-	seq_printf(m, "interrupts: %lu\n", parent->user ? parent->user->interrupts : 0);
+		   parent->private ? READ_ONCE(parent->private->pins.nr) : 0);
+	seq_printf(m, "interrupts: %lu\n", parent->private ? parent->private->interrupts : 0);
 	mutex_unlock(&parent->fsm_lock);
 	spin_lock_irqsave(&parent->irbs.lock, flags);
 	overflows = parent->irbs.overflows;
@@ -385,7 +384,7 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 	/* Removes the mdev, waiting for its user to close (request IRQ). */
 	mdev_unregister_parent(&parent->mdev_parent);
 	/* No user any more: the subchannel is disabled or gone. */
-	WARN_ON_ONCE(parent->user);
+	WARN_ON_ONCE(parent->private);
 	vfio_ccw_detach_irq(parent);
 	dev_dbg(&sch->dev, "unbound from vfio_ccw\n");
 	kfree(parent);

@@ -83,25 +83,16 @@ static void fsm_retire_cp(struct vfio_ccw_parent *parent)
 typedef enum vfio_ccw_state (*vfio_ccw_fsm_action_t)(struct vfio_ccw_parent *parent,
 						      struct vfio_ccw_fsm_call *call);
 
-static const char *const state_names[VFIO_CCW_NR_STATES] = {
-	[VFIO_CCW_STATE_NOT_OPER] = "NOT_OPER",
-	[VFIO_CCW_STATE_STANDBY] = "STANDBY",
-	[VFIO_CCW_STATE_IDLE] = "IDLE",
-	[VFIO_CCW_STATE_BUSY] = "BUSY",
-	[VFIO_CCW_STATE_QUIESCING] = "QUIESCING",
-};
-
-static const char *const event_names[VFIO_CCW_NR_EVENTS] = {
-	[VFIO_CCW_EVENT_INIT] = "INIT",
-	[VFIO_CCW_EVENT_NOT_OPER] = "NOT_OPER",
-	[VFIO_CCW_EVENT_IO_REQ] = "IO_REQ",
-	[VFIO_CCW_EVENT_INTERRUPT] = "INTERRUPT",
-	[VFIO_CCW_EVENT_SCHIB_CHANGED] = "SCHIB_CHANGED",
-	[VFIO_CCW_EVENT_CLOSE] = "CLOSE",
-	[VFIO_CCW_EVENT_HALT] = "HALT",
-	[VFIO_CCW_EVENT_CLEAR] = "CLEAR",
-	[VFIO_CCW_EVENT_RESET] = "RESET",
-};
+#undef EM
+#undef EMe
+#define EM(a, b) \
+	[a] = b,
+#define EMe(a, b) \
+	[a] = b,
+static const char *const state_names[VFIO_CCW_NR_STATES] = { VFIO_CCW_STATES };
+static const char *const event_names[VFIO_CCW_NR_EVENTS] = { VFIO_CCW_EVENTS };
+#undef EM
+#undef EMe
 
 /**
  * vfio_ccw_state_name() - printable name of a state
@@ -184,7 +175,7 @@ static enum vfio_ccw_state fsm_close_not_oper(struct vfio_ccw_parent *parent,
 					      struct vfio_ccw_fsm_call *call)
 {
 	lockdep_assert_held(&parent->fsm_lock);
-	parent->user = NULL;
+	parent->private = NULL;
 	return VFIO_CCW_STATE_NOT_OPER;
 }
 
@@ -202,8 +193,8 @@ static enum vfio_ccw_state fsm_init(struct vfio_ccw_parent *parent,
 		return ret == -ENODEV ? VFIO_CCW_STATE_NOT_OPER :
 					VFIO_CCW_STATE_STANDBY;
 	}
-	parent->user = call->arg;
-	parent->mem = parent->user->mem;
+	parent->private = call->arg;
+	parent->mem = parent->private->mem;
 	parent->mem_ctx = call->arg;
 	return VFIO_CCW_STATE_IDLE;
 }
@@ -285,7 +276,7 @@ static enum vfio_ccw_state fsm_reenable(struct vfio_ccw_parent *parent,
 	ret = parent->ops->enable(parent);
 	if (!ret)
 		return VFIO_CCW_STATE_IDLE;
-	parent->user = NULL;
+	parent->private = NULL;
 	call->ret = ret;
 	return ret == -ENODEV ? VFIO_CCW_STATE_NOT_OPER : VFIO_CCW_STATE_STANDBY;
 }
@@ -322,7 +313,7 @@ static enum vfio_ccw_state fsm_close(struct vfio_ccw_parent *parent,
 				     struct vfio_ccw_fsm_call *call)
 {
 	lockdep_assert_held(&parent->fsm_lock);
-	parent->user = NULL;
+	parent->private = NULL;
 	return fsm_disable_or_quiesce(parent, call);
 }
 
@@ -362,10 +353,8 @@ static enum vfio_ccw_state fsm_quiesce_step(struct vfio_ccw_parent *parent,
 		return VFIO_CCW_STATE_NOT_OPER;
 	default:
 		/* Out of retries: the device does not respond to clear. */
-		pr_warn("%x.%x.%04x: cannot quiesce (%d); subchannel left not operational\n",
-			parent->sch ? parent->sch->schid.cssid : 0,
-			parent->sch ? parent->sch->schid.ssid : 0,
-			parent->sch ? parent->sch->schid.sch_no : 0, ret);
+		dev_warn(&parent->sch->dev,
+			 "cannot quiesce (%d); subchannel left not operational\n", ret);
 		call->ret = -EIO;
 		return fsm_not_oper(parent, call);
 	}
@@ -379,7 +368,7 @@ static enum vfio_ccw_state fsm_close_quiescing(struct vfio_ccw_parent *parent,
 					       struct vfio_ccw_fsm_call *call)
 {
 	lockdep_assert_held(&parent->fsm_lock);
-	parent->user = NULL;
+	parent->private = NULL;
 	parent->resetting = false;
 	return fsm_quiesce_step(parent, call);
 }
@@ -494,11 +483,11 @@ static enum vfio_ccw_state fsm_clear(struct vfio_ccw_parent *parent,
 static void fsm_deliver_irb(struct vfio_ccw_parent *parent,
 			    struct vfio_ccw_fsm_call *call, const struct irb *irb)
 {
-	struct vfio_ccw_private *user = parent->user;
+	struct vfio_ccw_private *private = parent->private;
 	struct irb out;
 
 	lockdep_assert_held(&parent->fsm_lock);
-	if (!user)
+	if (!private)
 		return;
 	out = *irb;
 	vfio_ccw_cp_update_scsw(parent->cp, &out.scsw);
@@ -513,9 +502,9 @@ static void fsm_deliver_irb(struct vfio_ccw_parent *parent,
 		out.esw.esw0.erw.fsavf = 0;
 		out.esw.esw0.erw.scavf = 0;
 	}
-	trace_vfio_ccw_irb(vfio_ccw_schid(parent), &out.scsw);
-	memcpy(user->io_region.irb_area, &out, sizeof(out));
-	user->interrupts++;
+	trace_vfio_ccw_irb(parent->sch->schid, &out.scsw, true);
+	memcpy(private->io_region.irb_area, &out, sizeof(out));
+	private->interrupts++;
 	call->signal_io = true;
 }
 
@@ -652,7 +641,7 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 	}
 	if (call.signal_io)
 		parent->io_signal = true;
-	trace_vfio_ccw_fsm(vfio_ccw_schid(parent), old, event, new, call.ret);
+	trace_vfio_ccw_fsm(parent->sch->schid, old, event, new, call.ret);
 	return call.ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
@@ -699,14 +688,14 @@ static void fsm_cp_release(struct vfio_ccw_cp *cp)
 /* Signal the I/O eventfd if an IRB is waiting to be announced. */
 static void fsm_signal_io_locked(struct vfio_ccw_parent *parent)
 {
-	struct vfio_ccw_private *user = parent->user;
+	struct vfio_ccw_private *private = parent->private;
 
 	lockdep_assert_held(&parent->fsm_lock);
 	if (!parent->io_signal)
 		return;
 	parent->io_signal = false;
-	if (user && user->trigger[VFIO_CCW_IO_IRQ_INDEX])
-		eventfd_signal(user->trigger[VFIO_CCW_IO_IRQ_INDEX]);
+	if (private && private->trigger[VFIO_CCW_IO_IRQ_INDEX])
+		eventfd_signal(private->trigger[VFIO_CCW_IO_IRQ_INDEX]);
 }
 
 /*
@@ -840,7 +829,7 @@ int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *o
 	WRITE_ONCE(parent->translating, false);
 	fsm_wake(parent);
 	if (ret) {
-		trace_vfio_ccw_start(vfio_ccw_schid(parent), dma32_to_u32(orb->cmd.cpa),
+		trace_vfio_ccw_start(parent->sch->schid, dma32_to_u32(orb->cmd.cpa),
 				     0, 0, 0, ret);
 		if (cp)
 			fsm_cp_release(cp);
@@ -853,7 +842,7 @@ int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *o
 		for (s = 0; s < segs; s++)
 			ccws += cp->segs[s].nr;
 		ret = vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, cp);
-		trace_vfio_ccw_start(vfio_ccw_schid(parent), dma32_to_u32(orb->cmd.cpa),
+		trace_vfio_ccw_start(parent->sch->schid, dma32_to_u32(orb->cmd.cpa),
 				     segs, ccws, pinned, ret);
 		return ret;
 	}

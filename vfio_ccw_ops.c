@@ -190,7 +190,7 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 
 	/* The program must stop before its pages go: VFIO requires it. */
 	pinned = vfio_ccw_fsm_pinned(private->parent, iova, length);
-	trace_vfio_ccw_unmap(vfio_ccw_schid(private->parent), iova, length, pinned);
+	trace_vfio_ccw_unmap(private->parent->sch->schid, iova, length, pinned);
 	if (pinned)
 		vfio_ccw_fsm_unmap_reset(private->parent);
 	/* The worker may have ended it meanwhile and be unpinning it. */

@@ -25,61 +25,71 @@
 #include "vfio_ccw_cp.h"
 #include "vfio_ccw_pin.h"
 
-/**
- * enum vfio_ccw_state - state of a subchannel bound to vfio_ccw
- * @VFIO_CCW_STATE_NOT_OPER: the device is gone; terminal until the css
- *	layer unregisters the subchannel.
- * @VFIO_CCW_STATE_STANDBY: bound, no user; the subchannel is disabled.
- * @VFIO_CCW_STATE_IDLE: a user has the device open; subchannel enabled,
- *	no channel program outstanding.
- * @VFIO_CCW_STATE_BUSY: a start function issued for the user is
- *	outstanding.
- * @VFIO_CCW_STATE_QUIESCING: going back to STANDBY while I/O may still be
- *	outstanding; cancel/halt/clear are being issued.
- * @VFIO_CCW_NR_STATES: number of states.
+/*
+ * The states and the events of the state machine, each in one list from
+ * which the enums, their printable names (vfio_ccw_state_name()) and the
+ * symbols of the trace output (vfio_ccw_tracing.h) are made: EM(value,
+ * name) for every entry, EMe() for the last.
+ *
+ * States:
+ * NOT_OPER	the device is gone; terminal until the css layer
+ *		unregisters the subchannel.
+ * STANDBY	bound, not open; the subchannel is disabled.
+ * IDLE		open; the subchannel is enabled, no channel program
+ *		outstanding.
+ * BUSY		a start function issued for the open device is outstanding.
+ * QUIESCING	on the way back to STANDBY (CLOSE) or IDLE (RESET) while
+ *		I/O may still be outstanding: cancel, halt and clear are
+ *		being issued.
+ *
+ * Events:
+ * INIT		the device was opened: enable the subchannel.
+ * NOT_OPER	the device is not operational any more.
+ * IO_REQ	START SUBCHANNEL for a translated channel program.
+ * INTERRUPT	an IRB, taken from the IRB queue by the worker.
+ * SCHIB_CHANGED a subchannel or channel-path event: re-read the SCHIB.
+ * CLOSE	the device was closed: quiesce and disable.
+ * HALT		HALT SUBCHANNEL, from the async command region.
+ * CLEAR	CLEAR SUBCHANNEL, from the async command region.
+ * RESET	VFIO_DEVICE_RESET or an unmap under a running program:
+ *		quiesce, drop the program and enable again for the same
+ *		open device.  In QUIESCING, the next quiesce step.
  */
+#define VFIO_CCW_STATES					\
+	EM(VFIO_CCW_STATE_NOT_OPER,	"NOT_OPER")	\
+	EM(VFIO_CCW_STATE_STANDBY,	"STANDBY")	\
+	EM(VFIO_CCW_STATE_IDLE,		"IDLE")		\
+	EM(VFIO_CCW_STATE_BUSY,		"BUSY")		\
+	EMe(VFIO_CCW_STATE_QUIESCING,	"QUIESCING")
+
+#define VFIO_CCW_EVENTS						\
+	EM(VFIO_CCW_EVENT_INIT,			"INIT")		\
+	EM(VFIO_CCW_EVENT_NOT_OPER,		"NOT_OPER")	\
+	EM(VFIO_CCW_EVENT_IO_REQ,		"IO_REQ")	\
+	EM(VFIO_CCW_EVENT_INTERRUPT,		"INTERRUPT")	\
+	EM(VFIO_CCW_EVENT_SCHIB_CHANGED,	"SCHIB_CHANGED") \
+	EM(VFIO_CCW_EVENT_CLOSE,		"CLOSE")	\
+	EM(VFIO_CCW_EVENT_HALT,			"HALT")		\
+	EM(VFIO_CCW_EVENT_CLEAR,		"CLEAR")	\
+	EMe(VFIO_CCW_EVENT_RESET,		"RESET")
+
+#undef EM
+#undef EMe
+#define EM(a, b) a,
+#define EMe(a, b) a,
+
 enum vfio_ccw_state {
-	VFIO_CCW_STATE_NOT_OPER,
-	VFIO_CCW_STATE_STANDBY,
-	VFIO_CCW_STATE_IDLE,
-	VFIO_CCW_STATE_BUSY,
-	VFIO_CCW_STATE_QUIESCING,
+	VFIO_CCW_STATES
 	VFIO_CCW_NR_STATES
 };
 
-/**
- * enum vfio_ccw_event - inputs of the state machine
- * @VFIO_CCW_EVENT_INIT: a user opened the device: enable the subchannel.
- * @VFIO_CCW_EVENT_NOT_OPER: the device is not operational any more.
- * @VFIO_CCW_EVENT_IO_REQ: the user asked for a start subchannel.
- * @VFIO_CCW_EVENT_INTERRUPT: an interruption response block was taken
- *	from the IRB queue by the worker.
- * @VFIO_CCW_EVENT_SCHIB_CHANGED: the css layer reported a subchannel or
- *	channel-path event; the SCHIB must be re-read.
- * @VFIO_CCW_EVENT_CLOSE: the user closed the device (not in the 2018
- *	design: closing must quiesce and disable the subchannel, which only
- *	the table may do).
- * @VFIO_CCW_EVENT_HALT: the user asked for HALT SUBCHANNEL through the
- *	async command region (not in the 2018 design, which had no async
- *	region yet).
- * @VFIO_CCW_EVENT_CLEAR: the same for CLEAR SUBCHANNEL.
- * @VFIO_CCW_EVENT_RESET: VFIO_DEVICE_RESET, or an unmap under a running
- *	program: quiesce, drop the program and enable again, for the same
- *	user (not in the 2018 design).  In QUIESCING, the next step.
- * @VFIO_CCW_NR_EVENTS: number of events.
- */
 enum vfio_ccw_event {
-	VFIO_CCW_EVENT_INIT,
-	VFIO_CCW_EVENT_NOT_OPER,
-	VFIO_CCW_EVENT_IO_REQ,
-	VFIO_CCW_EVENT_INTERRUPT,
-	VFIO_CCW_EVENT_SCHIB_CHANGED,
-	VFIO_CCW_EVENT_CLOSE,
-	VFIO_CCW_EVENT_HALT,
-	VFIO_CCW_EVENT_CLEAR,
-	VFIO_CCW_EVENT_RESET,
+	VFIO_CCW_EVENTS
 	VFIO_CCW_NR_EVENTS
 };
+
+#undef EM
+#undef EMe
 
 struct vfio_ccw_parent;
 
@@ -189,19 +199,19 @@ struct vfio_ccw_irb_queue {
  * struct vfio_ccw_parent - one I/O subchannel bound to vfio_ccw
  * @sch: the subchannel.
  * @ops: subchannel operations (real hardware or a test fake).
- * @fsm_lock: owns @state, @user, @cp, @retired, @translating,
+ * @fsm_lock: owns @state, @private, @cp, @retired, @translating,
  *	@unmap_seq, @defer_unpin, @io_signal, @quiesce_retries, @resetting and the
  *	user-visible state
- *	of @user (its regions and eventfds).  Never held while calling into VFIO's
+ *	of @private (its regions and eventfds).  Never held while calling into VFIO's
  *	IOMMU backends (pinning, unpinning, reading guest memory): VFIO
  *	calls dma_unmap, which takes it, with its own locks held.
  * @state: current state; written only by the dispatcher, under
  *	@fsm_lock.  Read locklessly (READ_ONCE) only to wait on @state_wq.
  * @state_wq: woken by the dispatcher after every state change.
- * @user: the VFIO device that opened the subchannel (INIT) until it
+ * @private: the VFIO device that opened the subchannel (INIT) until it
  *	closes (CLOSE), else NULL.
- * @mem: how programs reach guest memory: @user's, set by INIT.
- * @mem_ctx: argument of @mem's functions: @user, set by INIT.
+ * @mem: how programs reach guest memory: @private's, set by INIT.
+ * @mem_ctx: argument of @mem's functions: @private, set by INIT.
  * @cp: the channel program of the outstanding start, installed by
  *	IO_REQ (BUSY, and QUIESCING until the subchannel is quiet), else
  *	NULL.
@@ -222,7 +232,7 @@ struct vfio_ccw_irb_queue {
  *	change may hold pages of an unmapped range and is discarded.
  * @quiesce_retries: cancel/halt/clear attempts of the current quiesce.
  * @resetting: the current quiesce is a RESET's: once the subchannel is
- *	disabled it is enabled again for @user, who stays attached.  A
+ *	disabled it is enabled again for @private, who stays attached.  A
  *	CLOSE meanwhile cancels that.
  * @quiesce_wait: how long vfio_ccw_fsm_close() waits for each quiesce
  *	step (VFIO_CCW_QUIESCE_WAIT; shorter in tests).
@@ -251,7 +261,7 @@ struct vfio_ccw_parent {
 	struct mutex fsm_lock;		/* state, user, quiesce_*, user's regions */
 	enum vfio_ccw_state state;
 	wait_queue_head_t state_wq;
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	const struct vfio_ccw_mem_ops *mem;
 	void *mem_ctx;
 	struct vfio_ccw_cp *cp;
@@ -330,14 +340,6 @@ struct vfio_ccw_totals {
 };
 
 extern struct vfio_ccw_totals vfio_ccw_totals;
-
-/* The subchannel id for tracepoints; a KUnit parent has none (0.0.0000). */
-static inline struct subchannel_id vfio_ccw_schid(const struct vfio_ccw_parent *parent)
-{
-	struct subchannel_id none = {};
-
-	return parent->sch ? parent->sch->schid : none;
-}
 
 /**
  * vfio_ccw_irb_ends_start() - does this status end the start function?

@@ -23,68 +23,54 @@
 
 #include "chp.h"
 
-/* Tell user-space tools the enum values the output is printed with. */
-TRACE_DEFINE_ENUM(VFIO_CCW_STATE_NOT_OPER);
-TRACE_DEFINE_ENUM(VFIO_CCW_STATE_STANDBY);
-TRACE_DEFINE_ENUM(VFIO_CCW_STATE_IDLE);
-TRACE_DEFINE_ENUM(VFIO_CCW_STATE_BUSY);
-TRACE_DEFINE_ENUM(VFIO_CCW_STATE_QUIESCING);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_INIT);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_NOT_OPER);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_IO_REQ);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_INTERRUPT);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_SCHIB_CHANGED);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_CLOSE);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_HALT);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_CLEAR);
-TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_RESET);
+/* Tell user-space tools the values the output is printed with. */
+#undef EM
+#undef EMe
+#define EM(a, b) TRACE_DEFINE_ENUM(a);
+#define EMe(a, b) TRACE_DEFINE_ENUM(a);
+VFIO_CCW_STATES
+VFIO_CCW_EVENTS
+
+/* ... and print them by name. */
+#undef EM
+#undef EMe
+#define EM(a, b) { a, b },
+#define EMe(a, b) { a, b }
 
 /*
- * Every event starts with the subchannel id (cssid, ssid, sch_no); a
- * KUnit parent has none and shows 0.0.0000.
+ * Every event starts with the subchannel id, kept as the 32-bit word
+ * the hardware uses (struct subchannel_id) and printed the way the css
+ * names the subchannel: cssid.ssid.sch_no.
  */
+#define VFIO_CCW_TP_SCHID_FMT	"sch %x.%x.%04x: "
+
+#ifndef _VFIO_CCW_TRACING_SCHID
+#define _VFIO_CCW_TRACING_SCHID
+static inline u32 vfio_ccw_tp_schid(struct subchannel_id schid)
+{
+	BUILD_BUG_ON(sizeof(schid) != sizeof(u32));
+	return *(u32 *)&schid;
+}
+#endif
 
 TRACE_EVENT(vfio_ccw_fsm,
 	    TP_PROTO(struct subchannel_id schid, int old, int event, int new, int ret),
 	    TP_ARGS(schid, old, event, new, ret),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
+	    TP_STRUCT__entry(__field(u32, schid)
 			     __field(int, old)
 			     __field(int, event)
 			     __field(int, new)
 			     __field(int, ret)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
+	    TP_fast_assign(__entry->schid = vfio_ccw_tp_schid(schid);
 			   __entry->old = old;
 			   __entry->event = event;
 			   __entry->new = new;
 			   __entry->ret = ret;),
-	    TP_printk("sch %x.%x.%04x: %s + %s -> %s (%d)",
-		      __entry->cssid, __entry->ssid, __entry->sch_no,
-		      __print_symbolic(__entry->old,
-				       { VFIO_CCW_STATE_NOT_OPER, "NOT_OPER" },
-				       { VFIO_CCW_STATE_STANDBY, "STANDBY" },
-				       { VFIO_CCW_STATE_IDLE, "IDLE" },
-				       { VFIO_CCW_STATE_BUSY, "BUSY" },
-				       { VFIO_CCW_STATE_QUIESCING, "QUIESCING" }),
-		      __print_symbolic(__entry->event,
-				       { VFIO_CCW_EVENT_INIT, "INIT" },
-				       { VFIO_CCW_EVENT_NOT_OPER, "NOT_OPER" },
-				       { VFIO_CCW_EVENT_IO_REQ, "IO_REQ" },
-				       { VFIO_CCW_EVENT_INTERRUPT, "INTERRUPT" },
-				       { VFIO_CCW_EVENT_SCHIB_CHANGED, "SCHIB_CHANGED" },
-				       { VFIO_CCW_EVENT_CLOSE, "CLOSE" },
-				       { VFIO_CCW_EVENT_HALT, "HALT" },
-				       { VFIO_CCW_EVENT_CLEAR, "CLEAR" },
-				       { VFIO_CCW_EVENT_RESET, "RESET" }),
-		      __print_symbolic(__entry->new,
-				       { VFIO_CCW_STATE_NOT_OPER, "NOT_OPER" },
-				       { VFIO_CCW_STATE_STANDBY, "STANDBY" },
-				       { VFIO_CCW_STATE_IDLE, "IDLE" },
-				       { VFIO_CCW_STATE_BUSY, "BUSY" },
-				       { VFIO_CCW_STATE_QUIESCING, "QUIESCING" }),
+	    TP_printk(VFIO_CCW_TP_SCHID_FMT "%s + %s -> %s (%d)",
+		      __entry->schid >> 24, (__entry->schid >> 17) & 3, __entry->schid & 0xffff,
+		      __print_symbolic(__entry->old, VFIO_CCW_STATES),
+		      __print_symbolic(__entry->event, VFIO_CCW_EVENTS),
+		      __print_symbolic(__entry->new, VFIO_CCW_STATES),
 		      __entry->ret)
 );
 
@@ -92,85 +78,78 @@ TRACE_EVENT(vfio_ccw_start,
 	    TP_PROTO(struct subchannel_id schid, u32 cpa, int segs, int ccws,
 		     unsigned long pinned, int ret),
 	    TP_ARGS(schid, cpa, segs, ccws, pinned, ret),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
+	    TP_STRUCT__entry(__field(u32, schid)
 			     __field(u32, cpa)
 			     __field(int, segs)
 			     __field(int, ccws)
 			     __field(unsigned long, pinned)
 			     __field(int, ret)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
+	    TP_fast_assign(__entry->schid = vfio_ccw_tp_schid(schid);
 			   __entry->cpa = cpa;
 			   __entry->segs = segs;
 			   __entry->ccws = ccws;
 			   __entry->pinned = pinned;
 			   __entry->ret = ret;),
-	    TP_printk("sch %x.%x.%04x: guest cpa 0x%08x, %d segment(s), %d ccw(s), %lu page(s) pinned: %d",
-		      __entry->cssid, __entry->ssid, __entry->sch_no, __entry->cpa,
+	    TP_printk(VFIO_CCW_TP_SCHID_FMT
+		      "guest cpa 0x%08x, %d segment(s), %d ccw(s), %lu page(s) pinned: %d",
+		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
+		      __entry->schid & 0xffff, __entry->cpa,
 		      __entry->segs, __entry->ccws, __entry->pinned, __entry->ret)
 );
 
-TRACE_EVENT(vfio_ccw_irq,
-	    TP_PROTO(struct subchannel_id schid, const union scsw *scsw, bool queued),
-	    TP_ARGS(schid, scsw, queued),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
-			     __field(u32, word0)
-			     __field(u32, word2)
-			     __field(bool, queued)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
-			   __entry->word0 = ((const u32 *)scsw)[0];
-			   __entry->word2 = ((const u32 *)scsw)[2];
-			   __entry->queued = queued;),
-	    TP_printk("sch %x.%x.%04x: scsw %08x %08x%s",
-		      __entry->cssid, __entry->ssid, __entry->sch_no,
-		      __entry->word0, __entry->word2,
-		      __entry->queued ? "" : " (dropped: IRB queue full)")
+/*
+ * A SCSW as the subchannel stored it (vfio_ccw_irq, in IRQ context,
+ * @queued: the IRB queue took it) and as the user gets it (vfio_ccw_irb,
+ * its CPA in guest terms; @queued is true).
+ */
+DECLARE_EVENT_CLASS(vfio_ccw_scsw,
+		    TP_PROTO(struct subchannel_id schid, const union scsw *scsw,
+			     bool queued),
+		    TP_ARGS(schid, scsw, queued),
+		    TP_STRUCT__entry(__field(u32, schid)
+				     __field(u32, word0)
+				     __field(u32, cpa)
+				     __field(u32, word2)
+				     __field(bool, queued)),
+		    TP_fast_assign(__entry->schid = vfio_ccw_tp_schid(schid);
+				   __entry->word0 = ((const u32 *)scsw)[0];
+				   __entry->cpa = ((const u32 *)scsw)[1];
+				   __entry->word2 = ((const u32 *)scsw)[2];
+				   __entry->queued = queued;),
+		    TP_printk(VFIO_CCW_TP_SCHID_FMT "scsw %08x %08x%s",
+			      __entry->schid >> 24, (__entry->schid >> 17) & 3,
+			      __entry->schid & 0xffff, __entry->word0, __entry->word2,
+			      __entry->queued ? "" : " (dropped: IRB queue full)")
 );
 
-TRACE_EVENT(vfio_ccw_irb,
-	    TP_PROTO(struct subchannel_id schid, const union scsw *scsw),
-	    TP_ARGS(schid, scsw),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
-			     __field(u32, word0)
-			     __field(u32, cpa)
-			     __field(u32, word2)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
-			   __entry->word0 = ((const u32 *)scsw)[0];
-			   __entry->cpa = ((const u32 *)scsw)[1];
-			   __entry->word2 = ((const u32 *)scsw)[2];),
-	    TP_printk("sch %x.%x.%04x: to the user: scsw %08x cpa 0x%08x %08x",
-		      __entry->cssid, __entry->ssid, __entry->sch_no,
-		      __entry->word0, __entry->cpa, __entry->word2)
+DEFINE_EVENT(vfio_ccw_scsw, vfio_ccw_irq,
+	     TP_PROTO(struct subchannel_id schid, const union scsw *scsw, bool queued),
+	     TP_ARGS(schid, scsw, queued)
+);
+
+DEFINE_EVENT_PRINT(vfio_ccw_scsw, vfio_ccw_irb,
+		   TP_PROTO(struct subchannel_id schid, const union scsw *scsw, bool queued),
+		   TP_ARGS(schid, scsw, queued),
+		   TP_printk(VFIO_CCW_TP_SCHID_FMT "to the user: scsw %08x cpa 0x%08x %08x",
+			     __entry->schid >> 24, (__entry->schid >> 17) & 3,
+			     __entry->schid & 0xffff, __entry->word0, __entry->cpa,
+			     __entry->word2)
 );
 
 TRACE_EVENT(vfio_ccw_path,
 	    TP_PROTO(struct subchannel_id schid, u8 chpid, int event, int mask),
 	    TP_ARGS(schid, chpid, event, mask),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
+	    TP_STRUCT__entry(__field(u32, schid)
 			     __field(u8, chpid)
 			     __field(int, event)
 			     __field(int, mask)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
+	    TP_fast_assign(__entry->schid = vfio_ccw_tp_schid(schid);
 			   __entry->chpid = chpid;
 			   __entry->event = event;
 			   __entry->mask = mask;),
-	    TP_printk("sch %x.%x.%04x: chpid %02x %s, path mask %02x",
-		      __entry->cssid, __entry->ssid, __entry->sch_no, __entry->chpid,
+	    TP_printk(VFIO_CCW_TP_SCHID_FMT "chpid %02x %s, path mask %02x",
+		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
+		      __entry->schid & 0xffff, __entry->chpid,
 		      __print_symbolic(__entry->event,
 				       { CHP_ONLINE, "online" },
 				       { CHP_OFFLINE, "offline" },
@@ -182,21 +161,17 @@ TRACE_EVENT(vfio_ccw_path,
 TRACE_EVENT(vfio_ccw_unmap,
 	    TP_PROTO(struct subchannel_id schid, u64 iova, u64 length, bool reset),
 	    TP_ARGS(schid, iova, length, reset),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
+	    TP_STRUCT__entry(__field(u32, schid)
 			     __field(u64, iova)
 			     __field(u64, length)
 			     __field(bool, reset)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
+	    TP_fast_assign(__entry->schid = vfio_ccw_tp_schid(schid);
 			   __entry->iova = iova;
 			   __entry->length = length;
 			   __entry->reset = reset;),
-	    TP_printk("sch %x.%x.%04x: dma unmap 0x%llx+0x%llx%s",
-		      __entry->cssid, __entry->ssid, __entry->sch_no,
-		      __entry->iova, __entry->length,
+	    TP_printk(VFIO_CCW_TP_SCHID_FMT "dma unmap 0x%llx+0x%llx%s",
+		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
+		      __entry->schid & 0xffff, __entry->iova, __entry->length,
 		      __entry->reset ? ": the running program held pages of it, reset" : "")
 );
 

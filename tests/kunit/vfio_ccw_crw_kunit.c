@@ -9,6 +9,7 @@
 
 #include "chp.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_fake.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -85,11 +86,11 @@ static void vfio_ccw_crw_test_overflow_last(struct kunit *test)
 /**
  * struct crw_parent - a parent with an open device, for path events
  * @parent: the subchannel
- * @user: the device that holds the CRW queue
+ * @private: the device that holds the CRW queue
  */
 struct crw_parent {
 	struct vfio_ccw_parent parent;
-	struct vfio_ccw_private user;
+	struct vfio_ccw_private private;
 };
 
 static struct crw_parent *crw_parent_new(struct kunit *test, bool open)
@@ -97,9 +98,9 @@ static struct crw_parent *crw_parent_new(struct kunit *test, bool open)
 	struct crw_parent *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	vfio_ccw_parent_init(&p->parent, NULL, NULL);
+	vfio_ccw_parent_init(&p->parent, fake_subchannel_new(test), NULL);
 	if (open)
-		p->parent.user = &p->user;
+		p->parent.private = &p->private;
 	return p;
 }
 
@@ -113,11 +114,11 @@ static void vfio_ccw_crw_test_path_events(struct kunit *test)
 	vfio_ccw_path_event_push(&p->parent.path_events, 0x12, CHP_ONLINE);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_path_events_to_crws(&p->parent), 2);
 
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_crw_pop(&p->user.crws, &crw));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_crw_pop(&p->private.crws, &crw));
 	KUNIT_EXPECT_EQ(test, (int)crw.rsc, CRW_RSC_CPATH);
 	KUNIT_EXPECT_EQ(test, (int)crw.erc, CRW_ERC_PERRN);
 	KUNIT_EXPECT_EQ(test, (int)crw.rsid, 0x12);
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_crw_pop(&p->user.crws, &crw));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_crw_pop(&p->private.crws, &crw));
 	KUNIT_EXPECT_EQ(test, (int)crw.erc, CRW_ERC_INIT);
 	KUNIT_EXPECT_EQ(test, (int)crw.rsid, 0x12);
 	KUNIT_EXPECT_EQ(test, p->parent.path_events.count, 0);
@@ -136,7 +137,7 @@ static void vfio_ccw_crw_test_path_events_lost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_ccw_path_events_to_crws(&p->parent),
 			min(VFIO_CCW_PATH_EVENTS_LEN, VFIO_CCW_CRW_QUEUE_LEN));
 	do {
-		bool more = vfio_ccw_crw_pop(&p->user.crws, &crw);
+		bool more = vfio_ccw_crw_pop(&p->private.crws, &crw);
 
 		seen++;
 		oflw += crw.oflw;
@@ -154,7 +155,7 @@ static void vfio_ccw_crw_test_no_user(struct kunit *test)
 	vfio_ccw_path_event_push(&p->parent.path_events, 0x12, CHP_OFFLINE);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_path_events_to_crws(&p->parent), 0);
 	KUNIT_EXPECT_EQ(test, p->parent.path_events.count, 0);
-	KUNIT_EXPECT_EQ(test, p->user.crws.count, 0);
+	KUNIT_EXPECT_EQ(test, p->private.crws.count, 0);
 }
 
 static struct kunit_case vfio_ccw_crw_test_cases[] = {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fake guest memory for the vfio_ccw KUnit suites.
+ * Fake guest memory and subchannels for the vfio_ccw KUnit suites.
  */
 
 #include <kunit/test.h>
@@ -132,3 +132,21 @@ const struct vfio_ccw_mem_ops fake_mem_ops = {
 	.pin = fake_pin,
 	.unpin = fake_unpin,
 };
+
+static void fake_subchannel_release(void *data)
+{
+	struct subchannel *sch = data;
+
+	kfree_const(sch->dev.kobj.name);
+}
+
+struct subchannel *fake_subchannel_new(struct kunit *test)
+{
+	struct subchannel *sch = kunit_kzalloc(test, sizeof(*sch), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, sch);
+	spin_lock_init(&sch->lock);
+	KUNIT_ASSERT_EQ(test, dev_set_name(&sch->dev, "0.0.0000"), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_subchannel_release, sch), 0);
+	return sch;
+}

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Fakes shared by the vfio_ccw KUnit suites: guest memory behind the
- * channel-program translator's mem ops.
+ * channel-program translator's mem ops, and a subchannel for a parent.
  */
 #ifndef _VFIO_CCW_FAKE_H_
 #define _VFIO_CCW_FAKE_H_
 
 #include <kunit/test.h>
 
-#include "vfio_ccw_cp.h"
+#include "vfio_ccw_private.h"
 
 #define FAKE_MEM_BASE	0x100000ULL	/* guest IOVA of the first page */
 #define FAKE_MEM_PAGES	32	/* twice VFIO_CCW_CP_HELD: slots collide */
@@ -47,5 +47,8 @@ int fake_mem_pinned(struct fake_mem *m);
 phys_addr_t fake_mem_phys(struct fake_mem *m, u64 iova);
 
 extern const struct vfio_ccw_mem_ops fake_mem_ops;
+
+/* A subchannel that is never registered: named, locked, and nothing else. */
+struct subchannel *fake_subchannel_new(struct kunit *test);
 
 #endif

@@ -157,7 +157,7 @@ static const struct vfio_ccw_sch_ops fake_ops = {
 };
 
 /* A test-owned stand-in for the VFIO device that opens the subchannel. */
-static struct vfio_ccw_private fake_user;
+static struct vfio_ccw_private fake_private;
 
 static struct fake_sch *fake_sch_new(struct kunit *test,
 				     enum vfio_ccw_state state)
@@ -165,12 +165,12 @@ static struct fake_sch *fake_sch_new(struct kunit *test,
 	struct fake_sch *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	vfio_ccw_parent_init(&f->parent, NULL, &fake_ops);
+	vfio_ccw_parent_init(&f->parent, fake_subchannel_new(test), &fake_ops);
 	f->parent.quiesce_wait = 1;
 	f->parent.state = state;
 	if (state == VFIO_CCW_STATE_IDLE || state == VFIO_CCW_STATE_BUSY ||
 	    state == VFIO_CCW_STATE_QUIESCING)
-		f->parent.user = &fake_user;
+		f->parent.private = &fake_private;
 	if (state == VFIO_CCW_STATE_QUIESCING)
 		f->parent.quiesce_retries = 255;
 	return f;
@@ -364,14 +364,14 @@ static void vfio_ccw_fsm_test_cell(struct kunit *test)
 	f->path_lost = c->path_lost;
 
 	ret = vfio_ccw_fsm_event(&f->parent, c->event,
-				 c->event == E(INIT) ? &fake_user : NULL);
+				 c->event == E(INIT) ? &fake_private : NULL);
 
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 	KUNIT_EXPECT_STREQ(test, vfio_ccw_state_name(f->parent.state),
 			   vfio_ccw_state_name(c->to));
 	KUNIT_EXPECT_EQ(test, f->enables, c->enables);
 	KUNIT_EXPECT_EQ(test, f->disables, c->disables);
-	KUNIT_EXPECT_EQ(test, !!f->parent.user, c->user_after);
+	KUNIT_EXPECT_EQ(test, !!f->parent.private, c->user_after);
 	KUNIT_EXPECT_EQ(test, f->chc_calls, c->chc_calls);
 	KUNIT_EXPECT_EQ(test, f->halts, c->halts);
 	KUNIT_EXPECT_EQ(test, f->clears, c->clears);
@@ -443,7 +443,7 @@ static void vfio_ccw_fsm_test_close_quiesces(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
 	KUNIT_EXPECT_EQ(test, f->chc_calls, 2);
 	KUNIT_EXPECT_EQ(test, f->disables, 3);
-	KUNIT_EXPECT_NULL(test, f->parent.user);
+	KUNIT_EXPECT_NULL(test, f->parent.private);
 }
 
 /*
@@ -486,16 +486,16 @@ static struct kunit_suite vfio_ccw_fsm_test_suite = {
 
 /* An IDLE subchannel whose user has a SENSE ID program in guest memory. */
 static struct fake_sch *fake_sch_io(struct kunit *test, struct fake_mem **mem,
-				    struct vfio_ccw_private **user, union orb *orb)
+				    struct vfio_ccw_private **private, union orb *orb)
 {
 	struct fake_sch *f = fake_sch_new(test, S(IDLE));
 	struct ccw1 c = { .cmd_code = CCW_CMD_SENSE_ID, .flags = CCW_FLAG_SLI,
 			  .count = 256, .cda = u32_to_dma32(GUEST_DATA) };
 
 	*mem = fake_mem_new(test);
-	*user = kunit_kzalloc(test, sizeof(**user), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, *user);
-	f->parent.user = *user;
+	*private = kunit_kzalloc(test, sizeof(**private), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *private);
+	f->parent.private = *private;
 	f->parent.mem = &fake_mem_ops;
 	f->parent.mem_ctx = *mem;
 	fake_mem_ccws(*mem, GUEST_CPA, &c, 1);
@@ -548,10 +548,10 @@ KUNIT_ARRAY_PARAM_DESC(fsm_start, fsm_start_cases, name);
 static void vfio_ccw_fsm_io_test_start(struct kunit *test)
 {
 	const struct fsm_start_case *c = test->param_value;
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 
 	f->start_cc = c->cc;
 	f->schib_ret = c->schib_ret;
@@ -575,10 +575,10 @@ static void vfio_ccw_fsm_io_test_start(struct kunit *test)
 /* A start while another is being translated is told to retry. */
 static void vfio_ccw_fsm_io_test_translating(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 
 	f->parent.translating = true;
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EAGAIN);
@@ -597,10 +597,10 @@ static void vfio_ccw_fsm_io_test_translating(struct kunit *test)
 /* dma_unmap asks about a range: only the installed program's pages count. */
 static void vfio_ccw_fsm_io_test_pinned(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 
 	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_pinned(&f->parent, GUEST_DATA, PAGE_SIZE));
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
@@ -615,10 +615,10 @@ static void vfio_ccw_fsm_io_test_pinned(struct kunit *test)
 /* A program that cannot be translated never reaches the subchannel. */
 static void vfio_ccw_fsm_io_test_bad_program(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 
 	orb.cmd.cpa = u32_to_dma32(GUEST_CPA + 4);
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EINVAL);
@@ -633,10 +633,10 @@ static void vfio_ccw_fsm_io_test_bad_program(struct kunit *test)
  */
 static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct irb irb = {}, *delivered;
 
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
@@ -650,7 +650,7 @@ static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
 	KUNIT_EXPECT_TRUE(test, cp_active(f));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 1);
-	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 1);
 
 	/* final: channel end + device end, CPA after the CCW */
 	memset(&irb, 0, sizeof(irb));
@@ -663,8 +663,8 @@ static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
 	KUNIT_EXPECT_FALSE(test, cp_active(f));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
-	KUNIT_EXPECT_EQ(test, user->interrupts, 2);
-	delivered = (struct irb *)user->io_region.irb_area;
+	KUNIT_EXPECT_EQ(test, private->interrupts, 2);
+	delivered = (struct irb *)private->io_region.irb_area;
 	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->scsw.cmd.cpa), GUEST_CPA + 8);
 
 	/* unsolicited status while idle is delivered, frees nothing */
@@ -672,7 +672,7 @@ static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
 	irb.scsw.cmd.stctl = SCSW_STCTL_ALERT_STATUS | SCSW_STCTL_STATUS_PEND;
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
-	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 3);
 }
 
 /*
@@ -681,10 +681,10 @@ static void vfio_ccw_fsm_io_test_interrupts(struct kunit *test)
  */
 static void vfio_ccw_fsm_io_test_halt_suspended(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct irb irb = {};
 
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
@@ -706,7 +706,7 @@ static void vfio_ccw_fsm_io_test_halt_suspended(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cp_active(f));
 	/* a late duplicate status frees nothing twice */
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
-	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 3);
 }
 
 /*
@@ -716,10 +716,10 @@ static void vfio_ccw_fsm_io_test_halt_suspended(struct kunit *test)
  */
 static void vfio_ccw_fsm_io_test_no_host_address(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct irb irb = {}, *delivered;
 	u32 host_cpa;
 
@@ -745,7 +745,7 @@ static void vfio_ccw_fsm_io_test_no_host_address(struct kunit *test)
 	irb.esw.esw0.faddr[1] = u32_to_dma32(0x1234000);
 	irb.esw.esw0.saddr = u32_to_dma32(host_cpa - 8);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INTERRUPT), &irb), 0);
-	delivered = (struct irb *)user->io_region.irb_area;
+	delivered = (struct irb *)private->io_region.irb_area;
 	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->scsw.cmd.cpa), 0);
 	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->esw.esw0.faddr[0]), 0);
 	KUNIT_EXPECT_EQ(test, dma32_to_u32(delivered->esw.esw0.faddr[1]), 0);
@@ -791,10 +791,10 @@ static void unpin_probe_hook(void *arg)
  */
 static void vfio_ccw_fsm_io_test_signal_after_unpin(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct unpin_probe probe = { .f = f };
 	long programs = atomic_long_read(&vfio_ccw_totals.programs);
 	struct irb irb = {};
@@ -824,10 +824,10 @@ static void vfio_ccw_fsm_io_test_signal_after_unpin(struct kunit *test)
 /* Closing while a program runs: it is released once quiesced. */
 static void vfio_ccw_fsm_io_test_close_busy(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
 	f->disable_ret[0] = -EBUSY;
@@ -881,10 +881,10 @@ static void irb_unsolicited(struct irb *irb)
  */
 static void vfio_ccw_fsm_io_test_stale_irb(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct irb irb;
 
 	irb_unsolicited(&irb);
@@ -894,7 +894,7 @@ static void vfio_ccw_fsm_io_test_stale_irb(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 
 	vfio_ccw_event_work(&f->parent.event_work);
-	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 1);
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
 
@@ -910,7 +910,7 @@ static void vfio_ccw_fsm_io_test_stale_irb(struct kunit *test)
 	vfio_ccw_event_work(&f->parent.event_work);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
-	KUNIT_EXPECT_EQ(test, user->interrupts, 3);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 3);
 }
 
 /*
@@ -920,10 +920,10 @@ static void vfio_ccw_fsm_io_test_stale_irb(struct kunit *test)
  */
 static void vfio_ccw_fsm_io_test_worker_pops_under_mutex(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct irb irb;
 
 	irb_unsolicited(&irb);
@@ -936,7 +936,7 @@ static void vfio_ccw_fsm_io_test_worker_pops_under_mutex(struct kunit *test)
 	mutex_unlock(&f->parent.fsm_lock);
 	flush_work(&f->parent.event_work);
 	KUNIT_EXPECT_EQ(test, f->parent.irbs.count, 0);
-	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 1);
 }
 
 /*
@@ -947,10 +947,10 @@ static void vfio_ccw_fsm_io_test_worker_pops_under_mutex(struct kunit *test)
  */
 static void vfio_ccw_fsm_io_test_status_before_path_event(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct irb irb;
 
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
@@ -963,7 +963,7 @@ static void vfio_ccw_fsm_io_test_status_before_path_event(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->clears, 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
-	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 1);
 }
 
 /**
@@ -1007,10 +1007,10 @@ static int close_race_closer(void *arg)
  */
 static void vfio_ccw_fsm_io_test_close_waits_for_unpin(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct close_race r = { .f = f };
 	struct task_struct *closer;
 	struct irb irb;
@@ -1078,10 +1078,10 @@ static int reset_race_resetter(void *arg)
  */
 static void vfio_ccw_fsm_io_test_reset_vs_close(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb, orb2;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct reset_race r = { .f = f };
 	struct task_struct *resetter;
 	struct irb irb;
@@ -1100,17 +1100,17 @@ static void vfio_ccw_fsm_io_test_reset_vs_close(struct kunit *test)
 	while (READ_ONCE(f->parent.state) != S(QUIESCING))
 		usleep_range(1000, 2000);
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb2), -EBUSY);
-	KUNIT_EXPECT_TRUE(test, f->parent.user == user);
+	KUNIT_EXPECT_TRUE(test, f->parent.private == private);
 
 	/* the user closes: one CLOSE while the reset quiesces */
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(CLOSE), NULL), 0);
-	KUNIT_EXPECT_NULL(test, f->parent.user);
+	KUNIT_EXPECT_NULL(test, f->parent.private);
 	irb_final(&irb);
 	vfio_ccw_irb_push(&f->parent.irbs, &irb);
 	vfio_ccw_event_work(&f->parent.event_work);
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r.done, 10 * HZ));
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
-	KUNIT_EXPECT_NULL(test, f->parent.user);
+	KUNIT_EXPECT_NULL(test, f->parent.private);
 	KUNIT_EXPECT_EQ(test, f->enables, 0);
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 }
@@ -1123,37 +1123,37 @@ static void vfio_ccw_fsm_io_test_reset_vs_close(struct kunit *test)
  */
 static void vfio_ccw_fsm_io_test_close_drops_queued_status(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct irb irb;
 
 	irb_final(&irb);
 	vfio_ccw_irb_push(&f->parent.irbs, &irb);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_close(&f->parent), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INIT), user), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(INIT), private), 0);
 	f->parent.mem = &fake_mem_ops;
 	f->parent.mem_ctx = mem;
 	vfio_ccw_event_work(&f->parent.event_work);
-	KUNIT_EXPECT_EQ(test, user->interrupts, 0);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 0);
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), 0);
 	irb_final(&irb);
 	vfio_ccw_irb_push(&f->parent.irbs, &irb);
 	vfio_ccw_event_work(&f->parent.event_work);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
-	KUNIT_EXPECT_EQ(test, user->interrupts, 1);
+	KUNIT_EXPECT_EQ(test, private->interrupts, 1);
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 }
 
 /* A reset alone: the program goes, the same user goes on. */
 static void vfio_ccw_fsm_io_test_reset_busy(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct irb irb;
 
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
@@ -1163,7 +1163,7 @@ static void vfio_ccw_fsm_io_test_reset_busy(struct kunit *test)
 	f->chc_ret = 0;
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&f->parent), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
-	KUNIT_EXPECT_TRUE(test, f->parent.user == user);
+	KUNIT_EXPECT_TRUE(test, f->parent.private == private);
 	KUNIT_EXPECT_EQ(test, f->enables, 1);
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), 0);
@@ -1190,10 +1190,10 @@ static void record_unpin_task(void *arg)
  */
 static void vfio_ccw_fsm_io_test_unmap_reset_unpins_elsewhere(struct kunit *test)
 {
-	struct vfio_ccw_private *user;
+	struct vfio_ccw_private *private;
 	struct fake_mem *mem;
 	union orb orb;
-	struct fake_sch *f = fake_sch_io(test, &mem, &user, &orb);
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 	struct task_struct *unpinner = NULL;
 
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
@@ -1359,13 +1359,11 @@ static int sch_lock_hold(void *data)
 static void vfio_ccw_irbq_test_sch_event_vs_detach(struct kunit *test)
 {
 	struct fake_sch *f = fake_sch_new(test, S(IDLE));
-	struct subchannel *sch = kunit_kzalloc(test, sizeof(*sch), GFP_KERNEL);
+	struct subchannel *sch = f->parent.sch;
 	struct sch_lock_holder *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
 	struct task_struct *t;
 
-	KUNIT_ASSERT_NOT_NULL(test, sch);
 	KUNIT_ASSERT_NOT_NULL(test, h);
-	spin_lock_init(&sch->lock);
 	dev_set_drvdata(&sch->dev, &f->parent);
 	h->sch = sch;
 	init_completion(&h->held);
