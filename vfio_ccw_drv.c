@@ -281,7 +281,7 @@ static int vfio_ccw_status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "open: %d\n", !!parent->private);
 	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&parent->pinned_pages));
 	seq_printf(m, "program_pages: %lu\n", parent->cp ? parent->cp->pinned : 0);
-	seq_printf(m, "cached_pages: %lu\n",
+	seq_printf(m, "pin_cache_pages: %lu\n",
 		   parent->private ? READ_ONCE(parent->private->pins.nr) : 0);
 	seq_printf(m, "interrupts: %lu\n", parent->private ? parent->private->interrupts : 0);
 	mutex_unlock(&parent->fsm_lock);
@@ -296,7 +296,7 @@ DEFINE_SHOW_ATTRIBUTE(vfio_ccw_status);
 static int vfio_ccw_totals_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&vfio_ccw_totals.pinned_pages));
-	seq_printf(m, "cached_pages: %ld\n", atomic_long_read(&vfio_ccw_totals.cached_pages));
+	seq_printf(m, "vfio_pinned_pages: %ld\n", atomic_long_read(&vfio_ccw_totals.vfio_pinned_pages));
 	seq_printf(m, "programs: %ld\n", atomic_long_read(&vfio_ccw_totals.programs));
 	return 0;
 }

@@ -779,7 +779,7 @@ void vfio_ccw_fsm_unpin_work(struct work_struct *work)
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_unpin_work);
 
 /**
- * vfio_ccw_fsm_start_locked() - translate a guest start and feed it as IO_REQ
+ * vfio_ccw_fsm_translate_and_start() - translate a guest start and feed it as IO_REQ
  * @parent: the subchannel
  * @orb: the guest's ORB
  *
@@ -796,7 +796,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_unpin_work);
  * translated or after an overlapping unmap; the translation's errno
  * (see vfio_ccw_cp_build()); or the table's answer to IO_REQ.
  */
-int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *orb)
+int vfio_ccw_fsm_translate_and_start(struct vfio_ccw_parent *parent, const union orb *orb)
 	__must_hold(&parent->fsm_lock)
 {
 	const struct vfio_ccw_mem_ops *mem = parent->mem;
@@ -848,22 +848,22 @@ int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *o
 	}
 	return vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_IO_REQ, cp);
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start_locked);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_translate_and_start);
 
 /**
- * vfio_ccw_fsm_start() - vfio_ccw_fsm_start_locked() with the mutex taken
+ * vfio_ccw_fsm_start() - vfio_ccw_fsm_translate_and_start() with the mutex taken
  * @parent: the subchannel
  * @orb: the guest's ORB
  *
  * Context: process context, may sleep; FSM mutex not held.
- * Return: as vfio_ccw_fsm_start_locked().
+ * Return: as vfio_ccw_fsm_translate_and_start().
  */
 int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb)
 {
 	int ret;
 
 	mutex_lock(&parent->fsm_lock);
-	ret = vfio_ccw_fsm_start_locked(parent, orb);
+	ret = vfio_ccw_fsm_translate_and_start(parent, orb);
 	vfio_ccw_fsm_unlock(parent);
 	return ret;
 }
@@ -899,7 +899,7 @@ bool vfio_ccw_fsm_wait_unpinned(struct vfio_ccw_parent *parent)
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_wait_unpinned);
 
 /**
- * vfio_ccw_fsm_pinned() - does the subchannel hold pages of a range?
+ * vfio_ccw_fsm_unmap_hits_cp() - does the subchannel hold pages of a range?
  * @parent: the subchannel
  * @iova: start of the range
  * @length: its length
@@ -913,7 +913,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_wait_unpinned);
  * Context: process context; takes the FSM mutex.
  * Return: true if the installed program pins a page of the range.
  */
-bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length)
+bool vfio_ccw_fsm_unmap_hits_cp(struct vfio_ccw_parent *parent, u64 iova, u64 length)
 {
 	bool pinned;
 
@@ -927,7 +927,7 @@ bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length)
 	vfio_ccw_fsm_unlock(parent);
 	return pinned;
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_pinned);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_unmap_hits_cp);
 
 /*
  * Dispatch @event (CLOSE or RESET); while the table answers QUIESCING,

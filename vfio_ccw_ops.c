@@ -43,7 +43,7 @@ static int vfio_ccw_vfio_pin(void *ctx, u64 iova, int npage, struct page **pages
 	ret = vfio_pin_pages(&private->vdev, iova, npage,
 			     IOMMU_READ | IOMMU_WRITE, pages);
 	if (ret > 0)
-		atomic_long_add(ret, &vfio_ccw_totals.cached_pages);
+		atomic_long_add(ret, &vfio_ccw_totals.vfio_pinned_pages);
 	return ret;
 }
 
@@ -52,7 +52,7 @@ static void vfio_ccw_vfio_unpin(void *ctx, u64 iova, int npage)
 	struct vfio_ccw_private *private = ctx;
 
 	vfio_unpin_pages(&private->vdev, iova, npage);
-	atomic_long_sub(npage, &vfio_ccw_totals.cached_pages);
+	atomic_long_sub(npage, &vfio_ccw_totals.vfio_pinned_pages);
 }
 
 static const struct vfio_ccw_pin_backend vfio_ccw_vfio_pin_backend = {
@@ -60,8 +60,8 @@ static const struct vfio_ccw_pin_backend vfio_ccw_vfio_pin_backend = {
 	.unpin = vfio_ccw_vfio_unpin,
 };
 
-static bool pin_cache;
-module_param(pin_cache, bool, 0644);
+static bool pin_cache_enabled;
+module_param_named(pin_cache, pin_cache_enabled, bool, 0644);
 MODULE_PARM_DESC(pin_cache,
 		 "keep guest pages pinned between the channel programs of devices bound through iommufd; unsafe with guest RAM discard (balloon, free page reporting): see Documentation/admin-guide.rst (default: off; read at bind)");
 
@@ -189,7 +189,7 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 	bool pinned;
 
 	/* The program must stop before its pages go: VFIO requires it. */
-	pinned = vfio_ccw_fsm_pinned(private->parent, iova, length);
+	pinned = vfio_ccw_fsm_unmap_hits_cp(private->parent, iova, length);
 	trace_vfio_ccw_unmap(private->parent->sch->schid, iova, length, pinned);
 	if (pinned)
 		vfio_ccw_fsm_unmap_reset(private->parent);
@@ -265,7 +265,7 @@ static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
 
 	/* Halt and clear have a region of their own (async). */
 	if (scsw.cmd.fctl & SCSW_FCTL_START_FUNC)
-		ret = vfio_ccw_fsm_start_locked(parent, &orb);
+		ret = vfio_ccw_fsm_translate_and_start(parent, &orb);
 	else
 		ret = -EOPNOTSUPP;
 	private->io_region.ret_code = ret;
@@ -629,7 +629,7 @@ static int vfio_ccw_bind_iommufd(struct vfio_device *vdev, struct iommufd_ctx *i
 	int ret;
 
 	ret = vfio_iommufd_emulated_bind(vdev, ictx, out_device_id);
-	if (!ret && READ_ONCE(pin_cache))
+	if (!ret && READ_ONCE(pin_cache_enabled))
 		private->mem = &vfio_ccw_cached_mem_ops;
 	return ret;
 }

@@ -13,7 +13,7 @@
  *
  * VFIO requires that dma_unmap returns with no page of the range pinned.
  * The driver stops a program that holds pages of the range first
- * (vfio_ccw_fsm_pinned()); what is left in the range is idle and goes
+ * (vfio_ccw_fsm_unmap_hits_cp()); what is left in the range is idle and goes
  * here.  A page a program still held would be one pinned by a start
  * translated concurrently with the unmap, which the driver discards, and
  * VFIO calls dma_unmap again while pages stay pinned.

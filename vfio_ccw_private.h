@@ -252,7 +252,7 @@ struct vfio_ccw_irb_queue {
  *	translated, outstanding or retired), through the pin cache.
  *	Atomic, no lock; shown in debugfs, where tests expect 0 whenever
  *	the device is idle.  Pages the cache keeps pinned for the next
- *	program are not counted here (vfio_ccw_totals.cached_pages).
+ *	program are not counted here (vfio_ccw_totals.vfio_pinned_pages).
  */
 struct vfio_ccw_parent {
 	struct subchannel *sch;
@@ -324,7 +324,7 @@ struct vfio_ccw_private {
 /**
  * struct vfio_ccw_totals - module-wide resource counts, for leak tests
  * @pinned_pages: guest pages held by channel programs
- * @cached_pages: guest pages pinned through VFIO and not unpinned yet:
+ * @vfio_pinned_pages: guest pages pinned through VFIO and not unpinned yet:
  *	those held by programs and the idle ones pin caches keep; 0 once
  *	every device is closed
  * @programs: channel programs allocated and not freed yet
@@ -335,7 +335,7 @@ struct vfio_ccw_private {
  */
 struct vfio_ccw_totals {
 	atomic_long_t pinned_pages;
-	atomic_long_t cached_pages;
+	atomic_long_t vfio_pinned_pages;
 	atomic_long_t programs;
 };
 
@@ -379,9 +379,9 @@ int vfio_ccw_fsm_reset(struct vfio_ccw_parent *parent);
 int vfio_ccw_fsm_unmap_reset(struct vfio_ccw_parent *parent);
 void vfio_ccw_fsm_unpin_work(struct work_struct *work);
 int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb);
-int vfio_ccw_fsm_start_locked(struct vfio_ccw_parent *parent, const union orb *orb);
+int vfio_ccw_fsm_translate_and_start(struct vfio_ccw_parent *parent, const union orb *orb);
 void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent);
-bool vfio_ccw_fsm_pinned(struct vfio_ccw_parent *parent, u64 iova, u64 length);
+bool vfio_ccw_fsm_unmap_hits_cp(struct vfio_ccw_parent *parent, u64 iova, u64 length);
 bool vfio_ccw_fsm_wait_unpinned(struct vfio_ccw_parent *parent);
 
 /* vfio_ccw_crw.c */

@@ -602,14 +602,14 @@ static void vfio_ccw_fsm_io_test_pinned(struct kunit *test)
 	union orb orb;
 	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
 
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_pinned(&f->parent, GUEST_DATA, PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_unmap_hits_cp(&f->parent, GUEST_DATA, PAGE_SIZE));
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_pinned(&f->parent, GUEST_DATA, PAGE_SIZE));
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_pinned(&f->parent,
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_unmap_hits_cp(&f->parent, GUEST_DATA, PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_unmap_hits_cp(&f->parent,
 						     GUEST_DATA + PAGE_SIZE, PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, f->parent.unmap_seq, 3);
 	vfio_ccw_fsm_close(&f->parent);
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_pinned(&f->parent, GUEST_DATA, PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_unmap_hits_cp(&f->parent, GUEST_DATA, PAGE_SIZE));
 }
 
 /* A program that cannot be translated never reaches the subchannel. */

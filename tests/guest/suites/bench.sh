@@ -120,7 +120,7 @@ bench_run() {
 	# even in the pin cache (ours says so in debugfs)
 	if [ "$DRIVER" = ours ] && [ -f /sys/kernel/debug/vfio_ccw/totals ]; then
 		check totals_zero eval "grep -q '^pinned_pages: 0\$' /sys/kernel/debug/vfio_ccw/totals &&
-			grep -q '^cached_pages: 0\$' /sys/kernel/debug/vfio_ccw/totals ||
+			grep -q '^vfio_pinned_pages: 0\$' /sys/kernel/debug/vfio_ccw/totals ||
 			{ fail \"\$(cat /sys/kernel/debug/vfio_ccw/totals | tr '\\n' ' ')\"; exit 1; }"
 	fi
 }

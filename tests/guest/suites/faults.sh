@@ -39,7 +39,7 @@ gone() {
 # cache: every device is closed by now), no program allocated.
 totals_zero() {
 	[ "$DRIVER" = ours ] || return 0
-	grep -q "^pinned_pages: 0$" $TOTALS && grep -q "^cached_pages: 0$" $TOTALS &&
+	grep -q "^pinned_pages: 0$" $TOTALS && grep -q "^vfio_pinned_pages: 0$" $TOTALS &&
 		grep -q "^programs: 0$" $TOTALS ||
 		{ fail "$(tr '\n' ' ' <$TOTALS)"; return 1; }
 }

@@ -48,7 +48,7 @@ stress_once() {
 		check open_close_cdev vfio-cycle --cdev "$cdev" --loops $OPEN_CYCLES
 		if [ "$DRIVER" = ours ]; then
 			check no_pins_left eval '[ "$(pinned_pages)" = 0 ] || fail "$(pinned_pages) pages still pinned"'
-			check no_cached_pins_left eval 'grep -q "^cached_pages: 0\$" /sys/kernel/debug/vfio_ccw/totals ||
+			check no_cached_pins_left eval 'grep -q "^vfio_pinned_pages: 0\$" /sys/kernel/debug/vfio_ccw/totals ||
 				fail "$(tr "\n" " " </sys/kernel/debug/vfio_ccw/totals)"'
 		fi
 		check open_close_slab slab_ok "$slab0"
