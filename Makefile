@@ -12,7 +12,7 @@
 #   make bench         benchmarks, ours beside upstream's (QEMU -icount,
 #                      Hercules DASD throughput)
 #   make fuzz          a long fuzzing run (VFIO_CCW_FUZZ_REQUESTS, _SEED)
-#   make static        sparse, checkpatch, kernel-doc, W=1
+#   make static        errno catalogue, sparse, checkpatch, kernel-doc, W=1
 #   make setup         install packages, fetch and build the test kernels
 #   make install       into /lib/modules/<release>/updates (INSTALL_MOD_PATH)
 #   make intree KSRC=  replace upstream's vfio_ccw in a kernel source tree
@@ -31,7 +31,9 @@ ifneq ($(KBUILD_EXTMOD),)
 # --- kbuild part ---------------------------------------------------------
 
 vfio_ccw-y := vfio_ccw_drv.o vfio_ccw_fsm.o vfio_ccw_ops.o vfio_ccw_sch.o \
-	      vfio_ccw_cp.o vfio_ccw_crw.o vfio_ccw_pin.o
+	      vfio_ccw_cp.o vfio_ccw_crw.o vfio_ccw_pin.o vfio_ccw_mem.o \
+	      vfio_ccw_region.o vfio_ccw_mdev.o vfio_ccw_irbq.o \
+	      vfio_ccw_debugfs.o vfio_ccw_io.o
 
 # define_trace.h includes "./vfio_ccw_tracing.h" relative to the include path.
 CFLAGS_vfio_ccw_drv.o := -I$(src)
@@ -112,7 +114,7 @@ clean:
 	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
 		$(KMAKE) CONFIG_VFIO_CCW_KUNIT_TEST=m clean; \
 	fi
-	rm -rf .tmp_versions tests/guest/selftests/build
+	rm -rf tests/guest/selftests/build
 
 # --- static checks -------------------------------------------------------
 # One script runs them (tests/run/static.sh), for make check as here.

@@ -12,9 +12,7 @@
 #define KMSG_COMPONENT "vfio_ccw"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
-#include <linux/debugfs.h>
 #include <linux/device.h>
-#include <linux/seq_file.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -29,134 +27,9 @@
 #include "vfio_ccw_tracing.h"
 
 static struct workqueue_struct *vfio_ccw_wq;
-static struct dentry *vfio_ccw_debugfs_root;
 
 struct vfio_ccw_totals vfio_ccw_totals;
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_totals);
-
-/* --- IRB queue: IRQ context in, worker out ---------------------------- */
-
-/**
- * vfio_ccw_irb_push() - append an IRB to the queue
- * @q: the queue
- * @irb: the IRB to copy in
- *
- * When the queue is full, an IRB is dropped and counted in
- * @q->overflows, to be reported by the worker: the oldest one that does
- * not end a start (intermediate status, unsolicited status), or, if
- * every queued IRB ends one, the oldest.  The status that ends the
- * outstanding program is never the one lost to a burst of intermediate
- * interrupts: without it the device would stay busy, its pages pinned.
- *
- * Context: any, including hard IRQ; takes @q->lock.
- * Return: true if queued without dropping one, false if one was dropped.
- */
-bool vfio_ccw_irb_push(struct vfio_ccw_irb_queue *q, const struct irb *irb)
-{
-	unsigned int i, victim = 0, slot;
-	unsigned long flags;
-	bool dropped = false;
-
-	spin_lock_irqsave(&q->lock, flags);
-	if (q->count == VFIO_CCW_IRB_QUEUE_LEN) {
-		for (i = 0; i < q->count; i++) {
-			slot = (q->head + i) % VFIO_CCW_IRB_QUEUE_LEN;
-			if (!vfio_ccw_irb_ends_start(&q->irb[slot])) {
-				victim = i;
-				break;
-			}
-		}
-		/* close the gap: entries after the victim move up by one */
-		for (i = victim; i + 1 < q->count; i++)
-			q->irb[(q->head + i) % VFIO_CCW_IRB_QUEUE_LEN] =
-				q->irb[(q->head + i + 1) % VFIO_CCW_IRB_QUEUE_LEN];
-		q->count--;
-		q->overflows++;
-		dropped = true;
-	}
-	slot = (q->head + q->count) % VFIO_CCW_IRB_QUEUE_LEN;
-	q->irb[slot] = *irb;
-	q->count++;
-	spin_unlock_irqrestore(&q->lock, flags);
-	return !dropped;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_push);
-
-/**
- * vfio_ccw_irb_pop() - take the oldest IRB from the queue
- * @q: the queue
- * @irb: where to copy it
- *
- * Context: any; takes @q->lock.
- * Return: true if an IRB was copied to @irb, false if the queue is empty.
- */
-bool vfio_ccw_irb_pop(struct vfio_ccw_irb_queue *q, struct irb *irb)
-{
-	unsigned long flags;
-	bool popped = false;
-
-	spin_lock_irqsave(&q->lock, flags);
-	if (q->count) {
-		*irb = q->irb[q->head];
-		q->head = (q->head + 1) % VFIO_CCW_IRB_QUEUE_LEN;
-		q->count--;
-		popped = true;
-	}
-	spin_unlock_irqrestore(&q->lock, flags);
-	return popped;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_pop);
-
-/**
- * vfio_ccw_irb_flush() - drop every queued IRB
- * @q: the queue
- *
- * For the table, when the subchannel has just been disabled: what is
- * still queued is status of functions that ended before, which no later
- * program (of this user after a reset, or of the next one) may be given.
- *
- * Context: any; takes @q->lock.
- * Return: the number of IRBs dropped.
- */
-unsigned int vfio_ccw_irb_flush(struct vfio_ccw_irb_queue *q)
-{
-	unsigned long flags;
-	unsigned int n;
-
-	spin_lock_irqsave(&q->lock, flags);
-	n = q->count;
-	q->count = 0;
-	spin_unlock_irqrestore(&q->lock, flags);
-	return n;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_flush);
-
-/**
- * vfio_ccw_irb_pending() - is an IRB queued that the table has not seen?
- * @q: the queue
- *
- * For a start, which must not be issued while one is: the status of a
- * function that ended before it (a halt, a clear, an earlier program,
- * unsolicited status) would be taken for its end.  The hardware answers
- * such a start with condition code 1 while the status is pending in the
- * subchannel; once the IRQ handler has taken it, the queue is where it
- * is pending.  Only a check under the subchannel lock, which the IRQ
- * callback queues under, is atomic with the start.
- *
- * Context: any; takes @q->lock.
- * Return: true if the queue holds an IRB.
- */
-bool vfio_ccw_irb_pending(struct vfio_ccw_irb_queue *q)
-{
-	unsigned long flags;
-	bool pending;
-
-	spin_lock_irqsave(&q->lock, flags);
-	pending = q->count > 0;
-	spin_unlock_irqrestore(&q->lock, flags);
-	return pending;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irb_pending);
 
 static void vfio_ccw_report_overflows(struct vfio_ccw_parent *parent)
 {
@@ -269,39 +142,6 @@ bool vfio_ccw_queue_unpin_work(struct vfio_ccw_parent *parent)
 	return queue_work(vfio_ccw_wq, &parent->unpin_work);
 }
 
-/* --- debugfs: what an admin (and the VM tests) can see ------------------ */
-
-static int vfio_ccw_status_show(struct seq_file *m, void *unused)
-{
-	struct vfio_ccw_parent *parent = m->private;
-	unsigned long overflows, flags;
-
-	mutex_lock(&parent->fsm_lock);
-	seq_printf(m, "state: %s\n", vfio_ccw_state_name(parent->state));
-	seq_printf(m, "open: %d\n", !!parent->private);
-	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&parent->pinned_pages));
-	seq_printf(m, "program_pages: %lu\n", parent->cp ? parent->cp->pinned : 0);
-	seq_printf(m, "pin_cache_pages: %lu\n",
-		   parent->private ? READ_ONCE(parent->private->pins.nr) : 0);
-	seq_printf(m, "interrupts: %lu\n", parent->private ? parent->private->interrupts : 0);
-	mutex_unlock(&parent->fsm_lock);
-	spin_lock_irqsave(&parent->irbs.lock, flags);
-	overflows = parent->irbs.overflows;
-	spin_unlock_irqrestore(&parent->irbs.lock, flags);
-	seq_printf(m, "irb_overflows: %lu\n", overflows);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(vfio_ccw_status);
-
-static int vfio_ccw_totals_show(struct seq_file *m, void *unused)
-{
-	seq_printf(m, "pinned_pages: %ld\n", atomic_long_read(&vfio_ccw_totals.pinned_pages));
-	seq_printf(m, "vfio_pinned_pages: %ld\n", atomic_long_read(&vfio_ccw_totals.vfio_pinned_pages));
-	seq_printf(m, "programs: %ld\n", atomic_long_read(&vfio_ccw_totals.programs));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(vfio_ccw_totals);
-
 /* --- css driver callbacks --------------------------------------------- */
 
 static void vfio_ccw_sch_irq(struct subchannel *sch)
@@ -356,9 +196,7 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 	if (ret)
 		goto err_clear_drvdata;
 
-	parent->debugfs = debugfs_create_dir(dev_name(&sch->dev), vfio_ccw_debugfs_root);
-	debugfs_create_file("status", 0444, parent->debugfs, parent,
-			    &vfio_ccw_status_fops);
+	vfio_ccw_debugfs_add(parent);
 
 	/* css keeps the ADD uevent back until a driver has bound. */
 	if (dev_get_uevent_suppress(&sch->dev)) {
@@ -380,7 +218,7 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 {
 	struct vfio_ccw_parent *parent = dev_get_drvdata(&sch->dev);
 
-	debugfs_remove_recursive(parent->debugfs);
+	vfio_ccw_debugfs_remove(parent);
 	/* Removes the mdev, waiting for its user to close (request IRQ). */
 	mdev_unregister_parent(&parent->mdev_parent);
 	/* No user any more: the subchannel is disabled or gone. */
@@ -492,11 +330,7 @@ static int __init vfio_ccw_init(void)
 	vfio_ccw_wq = alloc_workqueue("vfio_ccw", WQ_UNBOUND, 0);
 	if (!vfio_ccw_wq)
 		return -ENOMEM;
-	vfio_ccw_debugfs_root = debugfs_create_dir("vfio_ccw", NULL);
-	debugfs_create_file("totals", 0444, vfio_ccw_debugfs_root, NULL,
-			    &vfio_ccw_totals_fops);
-	debugfs_create_bool("allow_suspend", 0600, vfio_ccw_debugfs_root,
-			    &vfio_ccw_cp_allow_suspend);
+	vfio_ccw_debugfs_init();
 
 	ret = mdev_register_driver(&vfio_ccw_mdev_driver);
 	if (ret)
@@ -512,7 +346,7 @@ err_unregister_isc:
 	isc_unregister(VFIO_CCW_ISC);
 	mdev_unregister_driver(&vfio_ccw_mdev_driver);
 err_destroy_wq:
-	debugfs_remove_recursive(vfio_ccw_debugfs_root);
+	vfio_ccw_debugfs_exit();
 	destroy_workqueue(vfio_ccw_wq);
 	return ret;
 }
@@ -522,7 +356,7 @@ static void __exit vfio_ccw_exit(void)
 	css_driver_unregister(&vfio_ccw_sch_driver);
 	isc_unregister(VFIO_CCW_ISC);
 	mdev_unregister_driver(&vfio_ccw_mdev_driver);
-	debugfs_remove_recursive(vfio_ccw_debugfs_root);
+	vfio_ccw_debugfs_exit();
 	destroy_workqueue(vfio_ccw_wq);
 }
 

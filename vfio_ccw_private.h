@@ -374,6 +374,9 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 			      enum vfio_ccw_event event, void *arg);
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);
 const char *vfio_ccw_event_name(enum vfio_ccw_event event);
+void vfio_ccw_fsm_wake(struct vfio_ccw_parent *parent);
+
+/* vfio_ccw_io.c */
 int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent);
 int vfio_ccw_fsm_reset(struct vfio_ccw_parent *parent);
 int vfio_ccw_fsm_unmap_reset(struct vfio_ccw_parent *parent);
@@ -390,14 +393,22 @@ bool vfio_ccw_crw_pop(struct vfio_ccw_crw_queue *q, struct crw *crw);
 bool vfio_ccw_path_event_push(struct vfio_ccw_path_events *pe, u8 chpid, int event);
 int vfio_ccw_path_events_to_crws(struct vfio_ccw_parent *parent);
 
-/* vfio_ccw_drv.c */
-void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
-			  struct subchannel *sch,
-			  const struct vfio_ccw_sch_ops *ops);
+/* vfio_ccw_irbq.c */
 bool vfio_ccw_irb_push(struct vfio_ccw_irb_queue *q, const struct irb *irb);
 bool vfio_ccw_irb_pop(struct vfio_ccw_irb_queue *q, struct irb *irb);
 bool vfio_ccw_irb_pending(struct vfio_ccw_irb_queue *q);
 unsigned int vfio_ccw_irb_flush(struct vfio_ccw_irb_queue *q);
+
+/* vfio_ccw_debugfs.c */
+void vfio_ccw_debugfs_init(void);
+void vfio_ccw_debugfs_exit(void);
+void vfio_ccw_debugfs_add(struct vfio_ccw_parent *parent);
+void vfio_ccw_debugfs_remove(struct vfio_ccw_parent *parent);
+
+/* vfio_ccw_drv.c */
+void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
+			  struct subchannel *sch,
+			  const struct vfio_ccw_sch_ops *ops);
 void vfio_ccw_event_work(struct work_struct *work);
 void vfio_ccw_queue_event_work(struct vfio_ccw_parent *parent);
 bool vfio_ccw_queue_unpin_work(struct vfio_ccw_parent *parent);
@@ -408,7 +419,36 @@ int vfio_ccw_sch_event(struct subchannel *sch, int process);
 /* vfio_ccw_sch.c */
 extern const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops;
 
-/* vfio_ccw_ops.c */
+static inline struct vfio_ccw_private *to_private(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vfio_ccw_private, vdev);
+}
+
+/* vfio_ccw_mdev.c */
 extern struct mdev_driver vfio_ccw_mdev_driver;
+
+/* vfio_ccw_ops.c */
+extern const struct vfio_device_ops vfio_ccw_dev_ops;
+
+/* vfio_ccw_mem.c */
+extern const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops;
+extern const struct vfio_ccw_mem_ops vfio_ccw_cached_mem_ops;
+extern const struct vfio_ccw_pin_backend vfio_ccw_vfio_pin_backend;
+const struct vfio_ccw_mem_ops *vfio_ccw_mem_ops_for_iommufd(void);
+
+/* vfio_ccw_region.c */
+/* Region indexes after the I/O region, in the order QEMU finds them. */
+enum {
+	VFIO_CCW_ASYNC_REGION_INDEX = VFIO_CCW_NUM_REGIONS,
+	VFIO_CCW_SCHIB_REGION_INDEX,
+	VFIO_CCW_CRW_REGION_INDEX,
+	VFIO_CCW_ALL_REGIONS
+};
+
+ssize_t vfio_ccw_region_read(struct vfio_device *vdev, char __user *buf,
+			     size_t count, loff_t *ppos);
+ssize_t vfio_ccw_region_write(struct vfio_device *vdev, const char __user *buf,
+			      size_t count, loff_t *ppos);
+long vfio_ccw_region_info(void __user *arg);
 
 #endif /* _VFIO_CCW_PRIVATE_H_ */
