@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build one flavour of the s390x bench kernel into the cache.
 #
-#   build-kernel.sh FLAVOUR        (test | sanitize)
+#   build-kernel.sh FLAVOUR        (test | sanitize | perf | coverage)
 #
-# The build directory is keyed by kernel version and a hash of the
-# flavour's fragments (lib.sh: flavour_key), so a changed fragment or a
-# new kernel gets a new build and an unchanged one is reused.  Prints the
-# build directory on stdout; progress goes to stderr.
+# The flavours are those of lib.sh's flavour_fragments, which names each
+# one's fragments in tests/guest/kconfig/ (there is no test.config; a
+# flavour it does not know dies in flavour_key).  The build directory is
+# keyed by kernel version and a hash of the options the fragments set and
+# of this script's commands (lib.sh: flavour_key, build_key), so a changed
+# option or command or a new kernel gets a new build and an unchanged one
+# is reused; comments cost none.  Prints the build directory on stdout;
+# progress goes to stderr.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -77,7 +77,9 @@ KERNEL_REPORT_EXCEPTIONS = [
 
 # Reports of the kernel under test, not of the driver, tolerated by name
 # when every line that identifies them is present within the report.
-# Each is listed in the closing notes and in tests/guest/suites/unmap.sh.
+# Each is an optional row known.<name> of tests/vm/vm.manifest, with the
+# boots it is expected in and why; Documentation/testing.rst ("Tolerated
+# reports") describes both.
 KNOWN_REPORTS = {
     # VFIO type1 (6.12): vfio_notify_dma_unmap() holds device_list_lock
     # while drivers unpin (iommu->lock); register_device() nests them the
