@@ -535,8 +535,9 @@ static int cp_translate(struct vfio_ccw_cp *cp)
  * vfio_ccw_cp_free() - release everything a channel program holds
  * @cp: the program; may be inactive or partly built
  *
- * Context: process context; called with the FSM mutex held by the
- * driver.  Idempotent.
+ * Context: process context, may sleep (unpinning takes VFIO's IOMMU
+ * locks), so never under the FSM mutex; @cp is no other thread's: taken
+ * off the table or never installed.  Idempotent.
  */
 void vfio_ccw_cp_free(struct vfio_ccw_cp *cp)
 {
@@ -569,7 +570,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_free);
  * @mem: guest memory access
  * @mem_ctx: argument of @mem's functions
  *
- * Context: process context, may sleep; the driver holds the FSM mutex.
+ * Context: process context, may sleep (pinning takes VFIO's IOMMU
+ * locks), so never under the FSM mutex; @cp is the caller's alone.
  * Return: 0 with the program active and its pages pinned; or
  * -EOPNOTSUPP for transport mode, MIDAWs, reserved ORB bits or a
  * program that can suspend (see vfio_ccw_cp_allow_suspend), -EINVAL

@@ -3,7 +3,7 @@
  * vfio-ccw: channel reports for the guest.
  *
  * chp_event runs under the subchannel lock, so it only records the path
- * event in a small ring (struct vfio_ccw_path_events).  The worker turns
+ * event in a small kfifo (struct vfio_ccw_path_events).  The worker turns
  * the events of paths going away or coming back into channel report
  * words and queues them for the open VFIO device, whose CRW region pops
  * them one per read.  Neither queue drops silently: a lost path event
@@ -11,12 +11,26 @@
  */
 
 #include <linux/eventfd.h>
+#include <linux/kfifo.h>
 #include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
 
 #include "chp.h"
 #include "vfio_ccw_private.h"
+
+/**
+ * vfio_ccw_crw_queue_init() - empty a device's channel-report queue
+ * @q: the queue
+ *
+ * Context: the FSM mutex held, or @q not visible yet (open).
+ */
+void vfio_ccw_crw_queue_init(struct vfio_ccw_crw_queue *q)
+{
+	INIT_KFIFO(q->crw);
+	q->overflow = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_crw_queue_init);
 
 /**
  * vfio_ccw_crw_push() - queue a channel report for the user
@@ -31,20 +45,17 @@
  */
 bool vfio_ccw_crw_push(struct vfio_ccw_crw_queue *q, const struct crw *crw)
 {
-	struct crw *slot;
+	struct crw slot = *crw;
 
-	if (q->count == VFIO_CCW_CRW_QUEUE_LEN) {
+	if (kfifo_is_full(&q->crw)) {
 		q->overflow = true;
 		return false;
 	}
-	slot = &q->crw[(q->head + q->count) % VFIO_CCW_CRW_QUEUE_LEN];
-	*slot = *crw;
 	if (q->overflow) {
-		slot->oflw = 1;
+		slot.oflw = 1;
 		q->overflow = false;
 	}
-	q->count++;
-	return true;
+	return kfifo_put(&q->crw, slot);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_crw_push);
 
@@ -59,17 +70,14 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_crw_push);
 bool vfio_ccw_crw_pop(struct vfio_ccw_crw_queue *q, struct crw *crw)
 {
 	memset(crw, 0, sizeof(*crw));
-	if (!q->count)
+	if (!kfifo_get(&q->crw, crw))
 		return false;
-	*crw = q->crw[q->head];
-	q->head = (q->head + 1) % VFIO_CCW_CRW_QUEUE_LEN;
-	q->count--;
 	/* A loss after the last stored report must still be seen. */
-	if (!q->count && q->overflow) {
+	if (kfifo_is_empty(&q->crw) && q->overflow) {
 		crw->oflw = 1;
 		q->overflow = false;
 	}
-	return q->count > 0;
+	return !kfifo_is_empty(&q->crw);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_crw_pop);
 
@@ -85,17 +93,12 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_crw_pop);
 bool vfio_ccw_path_event_push(struct vfio_ccw_path_events *pe, u8 chpid, int event)
 {
 	unsigned long flags;
-	bool queued = false;
+	bool queued;
 
 	spin_lock_irqsave(&pe->lock, flags);
-	if (pe->count < VFIO_CCW_PATH_EVENTS_LEN) {
-		pe->ev[(pe->head + pe->count) % VFIO_CCW_PATH_EVENTS_LEN] =
-			chpid << 8 | (event & 0xff);
-		pe->count++;
-		queued = true;
-	} else {
+	queued = kfifo_put(&pe->ev, chpid << 8 | (event & 0xff));
+	if (!queued)
 		pe->lost = true;
-	}
 	spin_unlock_irqrestore(&pe->lock, flags);
 	return queued;
 }
@@ -104,15 +107,10 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_path_event_push);
 static bool path_event_pop(struct vfio_ccw_path_events *pe, u16 *ev, bool *lost)
 {
 	unsigned long flags;
-	bool popped = false;
+	bool popped;
 
 	spin_lock_irqsave(&pe->lock, flags);
-	if (pe->count) {
-		*ev = pe->ev[pe->head];
-		pe->head = (pe->head + 1) % VFIO_CCW_PATH_EVENTS_LEN;
-		pe->count--;
-		popped = true;
-	}
+	popped = kfifo_get(&pe->ev, ev);
 	*lost |= pe->lost;
 	pe->lost = false;
 	spin_unlock_irqrestore(&pe->lock, flags);
@@ -141,7 +139,7 @@ int vfio_ccw_path_events_to_crws(struct vfio_ccw_parent *parent)
 	u16 ev;
 
 	/* The worker runs for every interrupt: skip the mutex when idle. */
-	if (!READ_ONCE(parent->path_events.count) && !READ_ONCE(parent->path_events.lost))
+	if (kfifo_is_empty(&parent->path_events.ev) && !READ_ONCE(parent->path_events.lost))
 		return 0;
 
 	mutex_lock(&parent->fsm_lock);

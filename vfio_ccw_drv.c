@@ -114,6 +114,7 @@ void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
 	parent->state = VFIO_CCW_STATE_STANDBY;
 	spin_lock_init(&parent->irbs.lock);
 	spin_lock_init(&parent->path_events.lock);
+	INIT_KFIFO(parent->path_events.ev);
 	INIT_WORK(&parent->event_work, vfio_ccw_event_work);
 	INIT_WORK(&parent->unpin_work, vfio_ccw_fsm_unpin_work);
 }

@@ -44,7 +44,7 @@ static int vfio_ccw_open_device(struct vfio_device *vdev)
 
 	memset(&private->io_region, 0, sizeof(private->io_region));
 	memset(&private->cmd_region, 0, sizeof(private->cmd_region));
-	memset(&private->crws, 0, sizeof(private->crws));
+	vfio_ccw_crw_queue_init(&private->crws);
 	return vfio_ccw_fsm_event(private->parent, VFIO_CCW_EVENT_INIT, private);
 }
 

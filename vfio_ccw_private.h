@@ -10,6 +10,7 @@
 #define _VFIO_CCW_PRIVATE_H_
 
 #include <linux/atomic.h>
+#include <linux/kfifo.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -135,17 +136,13 @@ struct vfio_ccw_sch_ops {
 
 /**
  * struct vfio_ccw_path_events - path events for the worker to report
- * @lock: all members below; taken under the subchannel lock
- * @ev: the ring: chpid << 8 | CHP_* event
- * @head: oldest entry
- * @count: entries
- * @lost: events dropped because the ring was full
+ * @lock: the ring's lock
+ * @ev: chpid << 8 | CHP_* event, oldest first
+ * @lost: events dropped because @ev was full
  */
 struct vfio_ccw_path_events {
-	spinlock_t lock;		/* all members below; IRQ-safe */
-	u16 ev[VFIO_CCW_PATH_EVENTS_LEN];
-	unsigned int head;
-	unsigned int count;
+	spinlock_t lock;	/* ev, lost; IRQ-safe, nests in sch->lock */
+	DECLARE_KFIFO(ev, u16, VFIO_CCW_PATH_EVENTS_LEN);
 	bool lost;
 };
 
@@ -154,18 +151,12 @@ struct vfio_ccw_path_events {
 
 /**
  * struct vfio_ccw_crw_queue - channel reports waiting for the user
- * @crw: the ring
- * @head: oldest entry
- * @count: entries
+ * @crw: the reports, oldest first
  * @overflow: a report was lost; the next one stored carries the
  *	architecture's overflow bit
- *
- * Owned by the FSM mutex of the parent.
  */
 struct vfio_ccw_crw_queue {
-	struct crw crw[VFIO_CCW_CRW_QUEUE_LEN];
-	unsigned int head;
-	unsigned int count;
+	DECLARE_KFIFO(crw, struct crw, VFIO_CCW_CRW_QUEUE_LEN);
 	bool overflow;
 };
 
@@ -181,33 +172,48 @@ struct vfio_ccw_crw_queue {
 
 /**
  * struct vfio_ccw_irb_queue - bounded FIFO between IRQ context and worker
- * @lock: protects every other member; taken in IRQ context.
+ * @lock: the queue's lock.
  * @irb: the ring.
  * @head: index of the oldest entry.
  * @count: number of entries.
  * @overflows: IRBs dropped because the ring was full.
+ *
+ * Not a kfifo: when it is full, the entry dropped is the oldest that
+ * does not end a start, which may sit in the middle (vfio_ccw_irb_push()).
  */
 struct vfio_ccw_irb_queue {
-	spinlock_t lock;		/* all members below; IRQ-safe */
+	spinlock_t lock;	/* all below; IRQ-safe, nests in sch->lock */
 	struct irb irb[VFIO_CCW_IRB_QUEUE_LEN];
 	unsigned int head;
 	unsigned int count;
 	unsigned long overflows;
 };
 
+/*
+ * Who may write a field of the two structures below is said once, by the
+ * comment heading its group; Documentation/locking.rst's ownership table
+ * is made from those headings (tests/run/locking.py).
+ */
+
 /**
  * struct vfio_ccw_parent - one I/O subchannel bound to vfio_ccw
  * @sch: the subchannel.
- * @ops: subchannel operations (real hardware or a test fake).
- * @fsm_lock: owns @state, @private, @cp, @retired, @translating,
- *	@unmap_seq, @defer_unpin, @io_signal, @quiesce_retries, @resetting and the
- *	user-visible state
- *	of @private (its regions and eventfds).  Never held while calling into VFIO's
- *	IOMMU backends (pinning, unpinning, reading guest memory): VFIO
- *	calls dma_unmap, which takes it, with its own locks held.
- * @state: current state; written only by the dispatcher, under
- *	@fsm_lock.  Read locklessly (READ_ONCE) only to wait on @state_wq.
- * @state_wq: woken by the dispatcher after every state change.
+ * @ops: subchannel operations (the hardware's, or a KUnit fake).
+ * @quiesce_wait: how long vfio_ccw_fsm_close() waits for each quiesce
+ *	step (VFIO_CCW_QUIESCE_WAIT; a KUnit parent sets its own).
+ * @state_wq: woken by vfio_ccw_fsm_wake() after each change of @state,
+ *	@translating and @unpinning.
+ * @event_work: feeds @pending and @irbs to the state machine.
+ * @unpin_work: unpins what @retired holds during an unmap's reset.
+ * @mdev_parent: mdev core's view of this subchannel.
+ * @mdev_type: the single type, vfio_ccw-io.
+ * @mdev_type_list: the type list for mdev_register_parent(): @mdev_type.
+ * @debugfs: vfio_ccw/<subchannel>/ in debugfs.
+ * @fsm_lock: the FSM mutex.  Never held while calling into VFIO's IOMMU
+ *	backends (pinning, unpinning, reading guest memory): VFIO calls
+ *	dma_unmap, which takes it, with its own locks held.
+ * @state: current state; written only by the dispatcher.  Read without
+ *	the mutex (READ_ONCE) only to wait on @state_wq.
  * @private: the VFIO device that opened the subchannel (INIT) until it
  *	closes (CLOSE), else NULL.
  * @mem: how programs reach guest memory: @private's, set by INIT.
@@ -216,77 +222,75 @@ struct vfio_ccw_irb_queue {
  *	IO_REQ (BUSY, and QUIESCING until the subchannel is quiet), else
  *	NULL.
  * @retired: programs taken off @cp, freed by vfio_ccw_fsm_unlock().
- * @unpinning: threads unpinning retired programs outside @fsm_lock right
- *	now, @unpin_work counted once per queueing; dma_unmap waits for
- *	it to drop to 0 (atomic, no lock).
  * @defer_unpin: dma_unmap resets the subchannel (count of such resets):
  *	programs retired meanwhile are unpinned by @unpin_work, not by the
  *	thread that retires them (see vfio_ccw_fsm_unmap_reset()).
- * @unpin_work: unpins what @retired holds.
- * @io_signal: an IRB was put into the user's I/O region; the I/O eventfd
- *	is signalled by vfio_ccw_fsm_unlock() once every retired program is
+ * @io_signal: an IRB was put into the I/O region; the I/O eventfd is
+ *	signalled by vfio_ccw_fsm_unlock() once every retired program is
  *	unpinned, so that a user who unmaps after the interrupt finds
  *	nothing pinned.
- * @translating: a start is being translated, outside the mutex.
+ * @translating: a start is being translated, outside the mutex.  Read
+ *	without it (READ_ONCE) only to wait on @state_wq.
  * @unmap_seq: bumped by every dma_unmap; a translation that saw it
  *	change may hold pages of an unmapped range and is discarded.
  * @quiesce_retries: cancel/halt/clear attempts of the current quiesce.
  * @resetting: the current quiesce is a RESET's: once the subchannel is
- *	disabled it is enabled again for @private, who stays attached.  A
+ *	disabled it is enabled again for @private, which stays open.  A
  *	CLOSE meanwhile cancels that.
- * @quiesce_wait: how long vfio_ccw_fsm_close() waits for each quiesce
- *	step (VFIO_CCW_QUIESCE_WAIT; shorter in tests).
  * @irq_overflows_reported: value of @irbs.overflows last reported.
  * @irbs: IRBs captured by the IRQ callback.
  * @path_events: channel-path events captured by chp_event.
  * @pending: VFIO_CCW_PENDING_* bits set by css callbacks for the worker.
- * @event_work: feeds @pending and @irbs to the state machine.
- * @mdev_parent: mdev core's view of this subchannel.
- * @mdev_type: the single type, vfio_ccw-io.
- * @mdev_type_list: the type list for mdev_register_parent(): @mdev_type.
+ * @unpinning: threads unpinning retired programs outside @fsm_lock right
+ *	now, @unpin_work counted once per queueing; dma_unmap and close
+ *	wait for it to drop to 0.
  * @mdevs: mdevs of this subchannel, 0 or 1; counted by our mdev probe and
  *	remove rather than by the mdev core, whose count of available
  *	instances (6.12) is not given back when creating fails early.
- * @debugfs: vfio_ccw/<subchannel>/ in debugfs.
- * @pinned_pages: guest pages held by programs of any user (being
- *	translated, outstanding or retired), through the pin cache.
- *	Atomic, no lock; shown in debugfs, where tests expect 0 whenever
- *	the device is idle.  Pages the cache keeps pinned for the next
- *	program are not counted here (vfio_ccw_totals.vfio_pinned_pages).
+ * @pinned_pages: guest pages held by programs of any open device (being
+ *	translated, outstanding or retired); 0 whenever the subchannel is
+ *	idle.  Pages a pin cache keeps for the next program are not counted
+ *	(vfio_ccw_totals.vfio_pinned_pages).
  */
 struct vfio_ccw_parent {
+	/* Set by probe (vfio_ccw_parent_init()); constant until remove. */
+	struct mutex fsm_lock;
 	struct subchannel *sch;
 	const struct vfio_ccw_sch_ops *ops;
-
-	struct mutex fsm_lock;		/* state, user, quiesce_*, user's regions */
-	enum vfio_ccw_state state;
+	unsigned long quiesce_wait;
 	wait_queue_head_t state_wq;
+	struct work_struct event_work;
+	struct work_struct unpin_work;
+	struct mdev_parent mdev_parent;
+	struct mdev_type mdev_type;
+	struct mdev_type *mdev_type_list;
+	struct dentry *debugfs;
+
+	/* Protected by fsm_lock. */
+	enum vfio_ccw_state state;
 	struct vfio_ccw_private *private;
 	const struct vfio_ccw_mem_ops *mem;
 	void *mem_ctx;
 	struct vfio_ccw_cp *cp;
 	struct list_head retired;
-	atomic_t unpinning;
 	int defer_unpin;
-	struct work_struct unpin_work;
 	bool io_signal;
 	bool translating;
 	unsigned long unmap_seq;
 	int quiesce_retries;
 	bool resetting;
-	unsigned long quiesce_wait;
+
+	/* Written by the event worker only (one at a time). */
 	unsigned long irq_overflows_reported;
 
+	/* Protected by their own IRQ-safe spinlocks: written in IRQ context. */
 	struct vfio_ccw_irb_queue irbs;
 	struct vfio_ccw_path_events path_events;
-	unsigned long pending;
-	struct work_struct event_work;
 
-	struct mdev_parent mdev_parent;
-	struct mdev_type mdev_type;
-	struct mdev_type *mdev_type_list;
+	/* Atomic: no lock. */
+	unsigned long pending;
+	atomic_t unpinning;
 	atomic_t mdevs;
-	struct dentry *debugfs;
 	atomic_long_t pinned_pages;
 };
 
@@ -294,44 +298,50 @@ struct vfio_ccw_parent {
  * struct vfio_ccw_private - the VFIO device of one mdev
  * @vdev: VFIO core's device; must stay first for vfio_alloc_device().
  * @parent: the subchannel this mdev sits on; outlives the mdev.
- * @io_region: the I/O region as user space reads it (owned by
- *	@parent->fsm_lock).
- * @cmd_region: the async command region (owned by @parent->fsm_lock).
- * @crws: channel reports for the CRW region (owned by @parent->fsm_lock).
- * @trigger: eventfds by VFIO_CCW_*_IRQ_INDEX: I/O (an IRB is in
- *	@io_region), CRW (@crws is not empty), request (the mdev is being
- *	removed); owned by @parent->fsm_lock.
- * @interrupts: IRBs delivered to @io_region, for debugging.
  * @pins: guest pages pinned for this device's programs, kept pinned
- *	between them (vfio_ccw_pin.h; it has its own lock).
+ *	between them (vfio_ccw_pin.h).
  * @mem: how this device's programs reach guest memory: through VFIO
  *	directly, or through @pins when bound through iommufd with the
- *	pin_cache parameter on; chosen at bind (before the device is
- *	opened).  INIT hands it to the parent; each program keeps its own.
+ *	pin_cache parameter on.  INIT hands it to the parent; each program
+ *	keeps its own.
+ * @io_region: the I/O region as user space reads it.
+ * @cmd_region: the async command region.
+ * @crws: channel reports for the CRW region.
+ * @trigger: eventfds by VFIO_CCW_*_IRQ_INDEX: I/O (an IRB is in
+ *	@io_region), CRW (@crws is not empty), request (the mdev is being
+ *	removed).
+ * @interrupts: IRBs delivered to @io_region, shown in debugfs.
  */
 struct vfio_ccw_private {
+	/* Set by vfio_device_ops.init; constant after. */
 	struct vfio_device vdev;
 	struct vfio_ccw_parent *parent;
+
+	/* Protected by pins.lock (vfio_ccw_pin.h). */
+	struct vfio_ccw_pin_cache pins;
+
+	/* Set by bind and unbind, before open and after close. */
+	const struct vfio_ccw_mem_ops *mem;
+
+	/* Protected by parent->fsm_lock. */
 	struct ccw_io_region io_region;
 	struct ccw_cmd_region cmd_region;
 	struct vfio_ccw_crw_queue crws;
 	struct eventfd_ctx *trigger[VFIO_CCW_NUM_IRQS];
 	unsigned long interrupts;
-	struct vfio_ccw_pin_cache pins;
-	const struct vfio_ccw_mem_ops *mem;
 };
 
 /**
- * struct vfio_ccw_totals - module-wide resource counts, for leak tests
+ * struct vfio_ccw_totals - module-wide resource counts
  * @pinned_pages: guest pages held by channel programs
- * @vfio_pinned_pages: guest pages pinned through VFIO and not unpinned yet:
- *	those held by programs and the idle ones pin caches keep; 0 once
- *	every device is closed
+ * @vfio_pinned_pages: guest pages pinned through VFIO and not unpinned
+ *	yet: those held by programs and the idle ones pin caches keep; 0
+ *	once every device is closed
  * @programs: channel programs allocated and not freed yet
  *
  * Atomics, no lock.  Unlike the per-subchannel counts they outlive every
- * subchannel, so a test can check them after a device went away; they
- * are shown in debugfs, vfio_ccw/totals.
+ * subchannel, so a leak shows after a device went away; debugfs shows
+ * them in vfio_ccw/totals.
  */
 struct vfio_ccw_totals {
 	atomic_long_t pinned_pages;
@@ -388,6 +398,7 @@ bool vfio_ccw_fsm_unmap_hits_cp(struct vfio_ccw_parent *parent, u64 iova, u64 le
 bool vfio_ccw_fsm_wait_unpinned(struct vfio_ccw_parent *parent);
 
 /* vfio_ccw_crw.c */
+void vfio_ccw_crw_queue_init(struct vfio_ccw_crw_queue *q);
 bool vfio_ccw_crw_push(struct vfio_ccw_crw_queue *q, const struct crw *crw);
 bool vfio_ccw_crw_pop(struct vfio_ccw_crw_queue *q, struct crw *crw);
 bool vfio_ccw_path_event_push(struct vfio_ccw_path_events *pe, u8 chpid, int event);

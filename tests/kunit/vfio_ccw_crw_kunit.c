@@ -20,10 +20,11 @@ static struct crw crw_of(u16 rsid)
 
 static void vfio_ccw_crw_test_order(struct kunit *test)
 {
-	struct vfio_ccw_crw_queue q = {};
+	struct vfio_ccw_crw_queue q;
 	struct crw crw;
 	int i;
 
+	vfio_ccw_crw_queue_init(&q);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_TRUE(test, vfio_ccw_crw_push(&q, &(struct crw){ .rsid = i + 1 }));
 	for (i = 0; i < 3; i++) {
@@ -41,10 +42,11 @@ static void vfio_ccw_crw_test_order(struct kunit *test)
 /* A lost report sets the overflow bit on the next one stored. */
 static void vfio_ccw_crw_test_overflow_next(struct kunit *test)
 {
-	struct vfio_ccw_crw_queue q = {};
+	struct vfio_ccw_crw_queue q;
 	struct crw crw;
 	int i;
 
+	vfio_ccw_crw_queue_init(&q);
 	for (i = 0; i < VFIO_CCW_CRW_QUEUE_LEN; i++)
 		KUNIT_EXPECT_TRUE(test, vfio_ccw_crw_push(&q, &(struct crw){ .rsid = i }));
 	crw = crw_of(0x99);
@@ -70,10 +72,11 @@ static void vfio_ccw_crw_test_overflow_next(struct kunit *test)
 /* A loss after the last stored report shows on the last one read. */
 static void vfio_ccw_crw_test_overflow_last(struct kunit *test)
 {
-	struct vfio_ccw_crw_queue q = {};
+	struct vfio_ccw_crw_queue q;
 	struct crw crw;
 	int i;
 
+	vfio_ccw_crw_queue_init(&q);
 	for (i = 0; i <= VFIO_CCW_CRW_QUEUE_LEN; i++)
 		vfio_ccw_crw_push(&q, &(struct crw){ .rsid = i });
 	for (i = 0; i < VFIO_CCW_CRW_QUEUE_LEN; i++) {
@@ -99,6 +102,7 @@ static struct crw_parent *crw_parent_new(struct kunit *test, bool open)
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	vfio_ccw_parent_init(&p->parent, fake_subchannel_new(test), NULL);
+	vfio_ccw_crw_queue_init(&p->private.crws);
 	if (open)
 		p->parent.private = &p->private;
 	return p;
@@ -121,7 +125,7 @@ static void vfio_ccw_crw_test_path_events(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vfio_ccw_crw_pop(&p->private.crws, &crw));
 	KUNIT_EXPECT_EQ(test, (int)crw.erc, CRW_ERC_INIT);
 	KUNIT_EXPECT_EQ(test, (int)crw.rsid, 0x12);
-	KUNIT_EXPECT_EQ(test, p->parent.path_events.count, 0);
+	KUNIT_EXPECT_EQ(test, kfifo_len(&p->parent.path_events.ev), 0);
 }
 
 /* More path events than the ring holds: the loss reaches the guest. */
@@ -154,8 +158,8 @@ static void vfio_ccw_crw_test_no_user(struct kunit *test)
 
 	vfio_ccw_path_event_push(&p->parent.path_events, 0x12, CHP_OFFLINE);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_path_events_to_crws(&p->parent), 0);
-	KUNIT_EXPECT_EQ(test, p->parent.path_events.count, 0);
-	KUNIT_EXPECT_EQ(test, p->private.crws.count, 0);
+	KUNIT_EXPECT_EQ(test, kfifo_len(&p->parent.path_events.ev), 0);
+	KUNIT_EXPECT_EQ(test, kfifo_len(&p->private.crws.crw), 0);
 }
 
 static struct kunit_case vfio_ccw_crw_test_cases[] = {

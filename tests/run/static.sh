@@ -7,6 +7,8 @@
 #
 #   errno_catalogue  Documentation/errno-catalogue.rst is what
 #                    tests/run/catalogue.py renders from its definition
+#   locking          Documentation/locking.rst's ownership table is what
+#                    tests/run/locking.py makes from vfio_ccw_private.h
 #   sparse           C=2 build of the module and the KUnit module
 #   checkpatch       scripts/checkpatch.pl with the options and ignore
 #                    list of .checkpatch.conf (checkpatch reads it itself)
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 checks=("$@")
-[ ${#checks[@]} -gt 0 ] || checks=(errno_catalogue sparse checkpatch kerneldoc w1)
+[ ${#checks[@]} -gt 0 ] || checks=(errno_catalogue locking sparse checkpatch kerneldoc w1)
 mkdir -p "$logs"
 KDIR=${KDIR:-$("$HOST_DIR/kdir.sh" test)} || die "no test kernel: run make setup"
 src=$(ksrc_dir) || die "no kernel source: run make setup"
@@ -55,6 +57,10 @@ build_clean() {
 
 check_errno_catalogue() {
 	python3 "$RUN_DIR/catalogue.py" check
+}
+
+check_locking() {
+	python3 "$RUN_DIR/locking.py" check
 }
 
 check_sparse() {
