@@ -9,9 +9,7 @@
  * chosen for.  Nothing here runs in IRQ context: interrupts reach the
  * table through the IRB queue and its worker (vfio_ccw_drv.c).
  *
- * An event that makes no sense in a state is answered by a named
- * action too; it returns an errno and leaves the state alone.  The
- * meaning of each cell is documented in Documentation/design.rst.
+ * How to read the table is said above it (DOC: The state table).
  */
 
 #define KMSG_COMPONENT "vfio_ccw"
@@ -541,8 +539,29 @@ static enum vfio_ccw_state fsm_irq_busy(struct vfio_ccw_parent *parent,
 	return VFIO_CCW_STATE_IDLE;
 }
 
-/*
- * The table.  Read a row as "in this state, this event does that".
+/**
+ * DOC: The state table
+ *
+ * Read a row as "in this state, this event does that": each cell names
+ * the action that handles the event, and the action returns the next
+ * state.  Every cell is defined.  An event that makes no sense in a
+ * state is answered by a refusal (fsm_refuse_enodev(), fsm_refuse_ebusy(),
+ * fsm_refuse_not_open()), which returns an errno and leaves the state
+ * alone; fsm_nop() and fsm_irq_drop() ignore an event that needs
+ * nothing.  Every change into NOT_OPER asks the css layer to unregister
+ * the subchannel (&vfio_ccw_sch_ops.gone), whichever path led there.
+ *
+ * SCHIB_CHANGED in BUSY (fsm_schib_changed_busy()) also checks whether
+ * the path the running program uses is still available; if it is gone,
+ * it halts the program (or clears it when no path is left for the halt),
+ * and the status of that function ends the program and reaches the
+ * guest, which may retry on the paths left.  Not a cancel: XSCH ends a
+ * program without any status, and the guest would wait for an interrupt
+ * that never comes while the program stays pinned.
+ *
+ * Documentation/design.rst shows the table as a grid and
+ * Documentation/fsm.dot as a graph, both made from the code below by
+ * tests/run/fsm_doc.py.
  */
 static const vfio_ccw_fsm_action_t
 vfio_ccw_jumptable[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {

@@ -9,6 +9,8 @@
 #                    tests/run/catalogue.py renders from its definition
 #   locking          Documentation/locking.rst's ownership table is what
 #                    tests/run/locking.py makes from vfio_ccw_private.h
+#   fsm_doc          the state table's grid (design.rst) and graph
+#                    (fsm.dot) are what tests/run/fsm_doc.py makes of it
 #   sparse           C=2 build of the module and the KUnit module
 #   checkpatch       scripts/checkpatch.pl with the options and ignore
 #                    list of .checkpatch.conf (checkpatch reads it itself)
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 checks=("$@")
-[ ${#checks[@]} -gt 0 ] || checks=(errno_catalogue locking sparse checkpatch kerneldoc w1)
+[ ${#checks[@]} -gt 0 ] || checks=(errno_catalogue locking fsm_doc sparse checkpatch kerneldoc w1)
 mkdir -p "$logs"
 KDIR=${KDIR:-$("$HOST_DIR/kdir.sh" test)} || die "no test kernel: run make setup"
 src=$(ksrc_dir) || die "no kernel source: run make setup"
@@ -61,6 +63,10 @@ check_errno_catalogue() {
 
 check_locking() {
 	python3 "$RUN_DIR/locking.py" check
+}
+
+check_fsm_doc() {
+	python3 "$RUN_DIR/fsm_doc.py" check
 }
 
 check_sparse() {
