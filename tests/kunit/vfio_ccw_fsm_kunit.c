@@ -16,8 +16,71 @@
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 /**
+ * enum fake_call - an op of &struct vfio_ccw_sch_ops the driver called
+ * @FAKE_ENABLE: enable()
+ * @FAKE_DISABLE: disable()
+ * @FAKE_UPDATE_SCHIB: update_schib()
+ * @FAKE_CANCEL_HALT_CLEAR: cancel_halt_clear()
+ * @FAKE_START: start()
+ * @FAKE_HALT: halt()
+ * @FAKE_CLEAR: clear()
+ * @FAKE_READ_SCHIB: read_schib()
+ * @FAKE_PATH_LOST: path_lost()
+ * @FAKE_GONE: gone()
+ * @FAKE_NR_CALLS: number of ops
+ */
+enum fake_call {
+	FAKE_ENABLE,
+	FAKE_DISABLE,
+	FAKE_UPDATE_SCHIB,
+	FAKE_CANCEL_HALT_CLEAR,
+	FAKE_START,
+	FAKE_HALT,
+	FAKE_CLEAR,
+	FAKE_READ_SCHIB,
+	FAKE_PATH_LOST,
+	FAKE_GONE,
+	FAKE_NR_CALLS
+};
+
+static const char * const fake_call_names[FAKE_NR_CALLS] = {
+	[FAKE_ENABLE] = "enable",
+	[FAKE_DISABLE] = "disable",
+	[FAKE_UPDATE_SCHIB] = "update_schib",
+	[FAKE_CANCEL_HALT_CLEAR] = "cancel_halt_clear",
+	[FAKE_START] = "start",
+	[FAKE_HALT] = "halt",
+	[FAKE_CLEAR] = "clear",
+	[FAKE_READ_SCHIB] = "read_schib",
+	[FAKE_PATH_LOST] = "path_lost",
+	[FAKE_GONE] = "gone",
+};
+
+static const char *fake_call_name(enum fake_call op)
+{
+	return (unsigned int)op < FAKE_NR_CALLS ? fake_call_names[op] : "?";
+}
+
+/**
+ * struct fake_call_entry - one call the fake subchannel saw
+ * @op: the op called
+ * @iretry: for FAKE_CANCEL_HALT_CLEAR, *iretry as the driver passed it
+ *	(before the fake spent a retry of it)
+ * @orb: for FAKE_START, a copy of the host ORB the driver passed
+ */
+struct fake_call_entry {
+	enum fake_call op;
+	int iretry;
+	union orb orb;
+};
+
+/* Calls one test may make: vfio_ccw_fsm_test_close_gives_up() makes 259. */
+#define FAKE_LOG_LEN	320
+
+/**
  * struct fake_sch - a subchannel whose answers the test scripts
  * @parent: what the driver sees
+ * @test: the test; a call that finds @log full fails it
  * @enable_ret: returned by enable()
  * @disable_ret: returned by disable(), one entry per call; the last one
  *	repeats
@@ -26,37 +89,29 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
  * @chc_ret: returned by cancel_halt_clear() while *iretry > 0; with the
  *	budget spent it answers -EIO as cio does
  * @start_cc: condition code start() answers
- * @starts: calls of start()
  * @halt_cc: condition code halt() answers
- * @halts: calls of halt()
  * @clear_cc: condition code clear() answers
- * @clears: calls of clear()
  * @path_lost: what path_lost() answers
- * @enables: calls of enable()
- * @disables: calls of disable()
- * @schib_updates: calls of update_schib()
- * @chc_calls: calls of cancel_halt_clear()
- * @gones: calls of gone()
+ * @log: every call of an op, in order, with its arguments; read it
+ *	with fake_calls(), fake_call(), fake_count() and fake_expect_calls()
+ * @nr_log: entries used in @log
+ * @log_overflow: a call found @log full and was not recorded
  */
 struct fake_sch {
 	struct vfio_ccw_parent parent;
+	struct kunit *test;
 	int enable_ret;
 	int disable_ret[4];
 	int nr_disable_ret;
 	int schib_ret;
 	int chc_ret;
 	int start_cc;
-	int starts;
 	int halt_cc;
-	int halts;
 	int clear_cc;
-	int clears;
 	bool path_lost;
-	int enables;
-	int disables;
-	int schib_updates;
-	int chc_calls;
-	int gones;
+	struct fake_call_entry log[FAKE_LOG_LEN];
+	int nr_log;
+	bool log_overflow;
 };
 
 static struct fake_sch *to_fake(struct vfio_ccw_parent *parent)
@@ -64,36 +119,129 @@ static struct fake_sch *to_fake(struct vfio_ccw_parent *parent)
 	return container_of(parent, struct fake_sch, parent);
 }
 
+/* Calls recorded so far. */
+static int fake_calls(const struct fake_sch *f)
+{
+	return f->nr_log;
+}
+
+/* The @i-th call (from 0), or NULL when fewer were made. */
+static const struct fake_call_entry *fake_call(const struct fake_sch *f, int i)
+{
+	return i >= 0 && i < f->nr_log ? &f->log[i] : NULL;
+}
+
+/* Calls of @op recorded so far. */
+static int fake_count(const struct fake_sch *f, enum fake_call op)
+{
+	int i, n = 0;
+
+	for (i = 0; i < f->nr_log; i++)
+		n += f->log[i].op == op;
+	return n;
+}
+
+/*
+ * A new entry for a call of @op, zeroed but for its op; NULL when the log
+ * is full, which fails the test: a test that needs more calls raises
+ * FAKE_LOG_LEN.  Every op is called with the FSM mutex held, which
+ * serializes the log's writers.
+ */
+static struct fake_call_entry *fake_record(struct fake_sch *f, enum fake_call op)
+{
+	struct fake_call_entry *e;
+
+	lockdep_assert_held(&f->parent.fsm_lock);
+	if (f->nr_log == ARRAY_SIZE(f->log)) {
+		if (!f->log_overflow)
+			KUNIT_FAIL(f->test, "fake subchannel: more than %zu calls, %s not recorded",
+				   ARRAY_SIZE(f->log), fake_call_name(op));
+		f->log_overflow = true;
+		return NULL;
+	}
+	e = &f->log[f->nr_log++];
+	memset(e, 0, sizeof(*e));
+	e->op = op;
+	return e;
+}
+
+/* "op, op, ..." for a message, allocated for the test; cut at 1K. */
+static const char *fake_calls_str(struct kunit *test, const enum fake_call *ops, int n)
+{
+	size_t size = 1024, len = 0;
+	char *buf;
+	int i;
+
+	if (!n)
+		return "(none)";
+	buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	if (!buf)
+		return "(no memory)";
+	for (i = 0; i < n; i++) {
+		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				fake_call_name(ops[i]));
+		if (len >= size) {
+			strscpy(buf + size - 5, " ...", 5);
+			break;
+		}
+	}
+	return buf;
+}
+
+/*
+ * Expect the ops called, in order, to be exactly @want[0..@n-1]; on a
+ * mismatch fail the test naming both sequences and where they part.
+ * Return: true if they matched (fake_call() then has entries 0..@n-1).
+ */
+static bool fake_expect_calls(struct kunit *test, const struct fake_sch *f,
+			      const enum fake_call *want, int n)
+{
+	enum fake_call *got;
+	int first = 0, i;
+
+	while (first < n && first < f->nr_log && f->log[first].op == want[first])
+		first++;
+	if (first == n && n == f->nr_log && !f->log_overflow)
+		return true;
+
+	got = kunit_kmalloc_array(test, max(f->nr_log, 1), sizeof(*got), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	for (i = 0; i < f->nr_log; i++)
+		got[i] = f->log[i].op;
+	KUNIT_FAIL(test, "calls differ from call %d on%s\n\texpected: %s\n\tgot:      %s",
+		   first, f->log_overflow ? " (log overflowed)" : "",
+		   fake_calls_str(test, want, n), fake_calls_str(test, got, f->nr_log));
+	return false;
+}
+
 static int fake_enable(struct vfio_ccw_parent *parent)
 {
-	lockdep_assert_held(&parent->fsm_lock);
-	to_fake(parent)->enables++;
+	fake_record(to_fake(parent), FAKE_ENABLE);
 	return to_fake(parent)->enable_ret;
 }
 
 static int fake_disable(struct vfio_ccw_parent *parent)
 {
 	struct fake_sch *f = to_fake(parent);
-	int i = min(f->disables, max(f->nr_disable_ret - 1, 0));
+	int i = min(fake_count(f, FAKE_DISABLE), max(f->nr_disable_ret - 1, 0));
 
-	lockdep_assert_held(&parent->fsm_lock);
-	f->disables++;
+	fake_record(f, FAKE_DISABLE);
 	return f->nr_disable_ret ? f->disable_ret[i] : 0;
 }
 
 static int fake_update_schib(struct vfio_ccw_parent *parent)
 {
-	lockdep_assert_held(&parent->fsm_lock);
-	to_fake(parent)->schib_updates++;
+	fake_record(to_fake(parent), FAKE_UPDATE_SCHIB);
 	return to_fake(parent)->schib_ret;
 }
 
 static int fake_cancel_halt_clear(struct vfio_ccw_parent *parent, int *iretry)
 {
 	struct fake_sch *f = to_fake(parent);
+	struct fake_call_entry *e = fake_record(f, FAKE_CANCEL_HALT_CLEAR);
 
-	lockdep_assert_held(&parent->fsm_lock);
-	f->chc_calls++;
+	if (e)
+		e->iretry = *iretry;
 	if (*iretry <= 0)
 		return -EIO;
 	(*iretry)--;
@@ -102,8 +250,10 @@ static int fake_cancel_halt_clear(struct vfio_ccw_parent *parent, int *iretry)
 
 static int fake_start(struct vfio_ccw_parent *parent, union orb *orb)
 {
-	lockdep_assert_held(&parent->fsm_lock);
-	to_fake(parent)->starts++;
+	struct fake_call_entry *e = fake_record(to_fake(parent), FAKE_START);
+
+	if (e)
+		e->orb = *orb;
 	/* the seam's contract: a queued IRB is status pending */
 	if (vfio_ccw_irb_pending(&parent->irbs))
 		return 1;
@@ -112,35 +262,32 @@ static int fake_start(struct vfio_ccw_parent *parent, union orb *orb)
 
 static int fake_halt(struct vfio_ccw_parent *parent)
 {
-	lockdep_assert_held(&parent->fsm_lock);
-	to_fake(parent)->halts++;
+	fake_record(to_fake(parent), FAKE_HALT);
 	return to_fake(parent)->halt_cc;
 }
 
 static int fake_clear(struct vfio_ccw_parent *parent)
 {
-	lockdep_assert_held(&parent->fsm_lock);
-	to_fake(parent)->clears++;
+	fake_record(to_fake(parent), FAKE_CLEAR);
 	return to_fake(parent)->clear_cc;
 }
 
 static int fake_read_schib(struct vfio_ccw_parent *parent, struct schib *schib)
 {
-	lockdep_assert_held(&parent->fsm_lock);
+	fake_record(to_fake(parent), FAKE_READ_SCHIB);
 	memset(schib, 0, sizeof(*schib));
 	return to_fake(parent)->schib_ret;
 }
 
 static bool fake_path_lost(struct vfio_ccw_parent *parent)
 {
-	lockdep_assert_held(&parent->fsm_lock);
+	fake_record(to_fake(parent), FAKE_PATH_LOST);
 	return to_fake(parent)->path_lost;
 }
 
 static void fake_gone(struct vfio_ccw_parent *parent)
 {
-	lockdep_assert_held(&parent->fsm_lock);
-	to_fake(parent)->gones++;
+	fake_record(to_fake(parent), FAKE_GONE);
 }
 
 static const struct vfio_ccw_sch_ops fake_ops = {
@@ -165,6 +312,7 @@ static struct fake_sch *fake_sch_new(struct kunit *test,
 	struct fake_sch *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->test = test;
 	vfio_ccw_parent_init(&f->parent, fake_subchannel_new(test), &fake_ops);
 	f->parent.quiesce_wait = 1;
 	f->parent.state = state;
@@ -369,14 +517,15 @@ static void vfio_ccw_fsm_test_cell(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 	KUNIT_EXPECT_STREQ(test, vfio_ccw_state_name(f->parent.state),
 			   vfio_ccw_state_name(c->to));
-	KUNIT_EXPECT_EQ(test, f->enables, c->enables);
-	KUNIT_EXPECT_EQ(test, f->disables, c->disables);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_ENABLE), c->enables);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_DISABLE), c->disables);
 	KUNIT_EXPECT_EQ(test, !!f->parent.private, c->user_after);
-	KUNIT_EXPECT_EQ(test, f->chc_calls, c->chc_calls);
-	KUNIT_EXPECT_EQ(test, f->halts, c->halts);
-	KUNIT_EXPECT_EQ(test, f->clears, c->clears);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_CANCEL_HALT_CLEAR), c->chc_calls);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_HALT), c->halts);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_CLEAR), c->clears);
 	/* every way into NOT_OPER asks for the unregistration, once */
-	KUNIT_EXPECT_EQ(test, f->gones, c->to == S(NOT_OPER) && c->from != S(NOT_OPER));
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_GONE),
+			c->to == S(NOT_OPER) && c->from != S(NOT_OPER));
 }
 
 /* Cells with a suite of their own below (they need guest memory). */
@@ -441,8 +590,8 @@ static void vfio_ccw_fsm_test_close_quiesces(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_close(&f->parent), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
-	KUNIT_EXPECT_EQ(test, f->chc_calls, 2);
-	KUNIT_EXPECT_EQ(test, f->disables, 3);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_CANCEL_HALT_CLEAR), 2);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_DISABLE), 3);
 	KUNIT_EXPECT_NULL(test, f->parent.private);
 }
 
@@ -453,6 +602,7 @@ static void vfio_ccw_fsm_test_close_quiesces(struct kunit *test)
 static void vfio_ccw_fsm_test_close_gives_up(struct kunit *test)
 {
 	struct fake_sch *f = fake_sch_new(test, S(BUSY));
+	int i, step;
 
 	f->disable_ret[0] = -EBUSY;
 	f->nr_disable_ret = 1;
@@ -461,7 +611,103 @@ static void vfio_ccw_fsm_test_close_gives_up(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_close(&f->parent), -EIO);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(NOT_OPER));
 	/* 255 steps allowed, the 256th call reports the budget spent */
-	KUNIT_EXPECT_EQ(test, f->chc_calls, 256);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_CANCEL_HALT_CLEAR), 256);
+	/* each step spends one retry of the same budget */
+	for (i = 0, step = 0; i < fake_calls(f); i++) {
+		if (fake_call(f, i)->op != FAKE_CANCEL_HALT_CLEAR)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, fake_call(f, i)->iretry, 255 - step, "step %d", step);
+		step++;
+	}
+}
+
+/**
+ * struct fsm_path_lost_case - a path event while a program runs
+ * @name: description
+ * @path_lost: fake path_lost() answer
+ * @halt_cc: fake halt() condition code
+ * @clear_cc: fake clear() condition code
+ * @ret: expected return of the dispatcher
+ * @calls: the ops expected to be called, in order
+ * @nr_calls: entries in @calls
+ */
+struct fsm_path_lost_case {
+	const char *name;
+	bool path_lost;
+	int halt_cc, clear_cc, ret;
+	enum fake_call calls[5];
+	int nr_calls;
+};
+
+static const struct fsm_path_lost_case fsm_path_lost_cases[] = {
+	{ "path kept", false, 0, 0, 0,
+	  { FAKE_UPDATE_SCHIB, FAKE_PATH_LOST }, 2 },
+	{ "halt cc 0", true, 0, 0, 0,
+	  { FAKE_UPDATE_SCHIB, FAKE_PATH_LOST, FAKE_HALT }, 3 },
+	{ "halt cc 2", true, 2, 0, 0,
+	  { FAKE_UPDATE_SCHIB, FAKE_PATH_LOST, FAKE_HALT }, 3 },
+	{ "halt cc 3 then clear", true, 3, 0, 0,
+	  { FAKE_UPDATE_SCHIB, FAKE_PATH_LOST, FAKE_HALT, FAKE_CLEAR }, 4 },
+	{ "halt cc 3, clear cc 3", true, 3, 3, -ENODEV,
+	  { FAKE_UPDATE_SCHIB, FAKE_PATH_LOST, FAKE_HALT, FAKE_CLEAR, FAKE_UPDATE_SCHIB }, 5 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(fsm_path_lost, fsm_path_lost_cases, name);
+
+/*
+ * BUSY + SCHIB_CHANGED, in the order the subchannel sees it: the SCHIB
+ * is read before the path is asked about, the halt comes first and the
+ * clear only when the halt found no path (cc 3); a cc 3 of the clear
+ * asks the SCHIB whether the device is gone.  No cancel, no disable: the
+ * halt's or clear's status ends the program, which stays until then.
+ */
+static void vfio_ccw_fsm_test_path_lost_order(struct kunit *test)
+{
+	const struct fsm_path_lost_case *c = test->param_value;
+	struct fake_sch *f = fake_sch_new(test, S(BUSY));
+
+	f->path_lost = c->path_lost;
+	f->halt_cc = c->halt_cc;
+	f->clear_cc = c->clear_cc;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_event(&f->parent, E(SCHIB_CHANGED), NULL), c->ret);
+	fake_expect_calls(test, f, c->calls, c->nr_calls);
+	KUNIT_EXPECT_STREQ(test, vfio_ccw_state_name(f->parent.state),
+			   vfio_ccw_state_name(S(BUSY)));
+	KUNIT_EXPECT_TRUE(test, f->parent.private == &fake_private);
+}
+
+/*
+ * A close that quiesces, call by call: the disable comes first and finds
+ * a function pending; then each cancel/halt/clear step is followed by a
+ * disable, and the steps spend one budget of 255 retries, not a fresh
+ * one each (a device that never quiesces could then hold the close
+ * forever).
+ */
+static void vfio_ccw_fsm_test_close_quiesce_order(struct kunit *test)
+{
+	static const enum fake_call want[] = {
+		FAKE_DISABLE,
+		FAKE_CANCEL_HALT_CLEAR, FAKE_DISABLE,
+		FAKE_CANCEL_HALT_CLEAR, FAKE_DISABLE,
+		FAKE_CANCEL_HALT_CLEAR, FAKE_DISABLE,
+	};
+	struct fake_sch *f = fake_sch_new(test, S(BUSY));
+
+	/* busy at CLOSE and after two steps, quiet after the third */
+	f->disable_ret[0] = -EBUSY;
+	f->disable_ret[1] = -EBUSY;
+	f->disable_ret[2] = -EBUSY;
+	f->disable_ret[3] = 0;
+	f->nr_disable_ret = 4;
+	f->chc_ret = 0;
+
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_close(&f->parent), 0);
+	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
+	KUNIT_EXPECT_NULL(test, f->parent.private);
+	KUNIT_ASSERT_TRUE(test, fake_expect_calls(test, f, want, ARRAY_SIZE(want)));
+	KUNIT_EXPECT_EQ(test, fake_call(f, 1)->iretry, 255);
+	KUNIT_EXPECT_EQ(test, fake_call(f, 3)->iretry, 254);
+	KUNIT_EXPECT_EQ(test, fake_call(f, 5)->iretry, 253);
 }
 
 static struct kunit_case vfio_ccw_fsm_test_cases[] = {
@@ -471,6 +717,8 @@ static struct kunit_case vfio_ccw_fsm_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_fsm_test_bad_event),
 	KUNIT_CASE(vfio_ccw_fsm_test_close_quiesces),
 	KUNIT_CASE_SLOW(vfio_ccw_fsm_test_close_gives_up),
+	KUNIT_CASE_PARAM(vfio_ccw_fsm_test_path_lost_order, fsm_path_lost_gen_params),
+	KUNIT_CASE(vfio_ccw_fsm_test_close_quiesce_order),
 	{}
 };
 
@@ -556,7 +804,7 @@ static void vfio_ccw_fsm_io_test_start(struct kunit *test)
 	f->start_cc = c->cc;
 	f->schib_ret = c->schib_ret;
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), c->ret);
-	KUNIT_EXPECT_EQ(test, f->starts, 1);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_START), 1);
 	KUNIT_EXPECT_STREQ(test, vfio_ccw_state_name(f->parent.state),
 			   vfio_ccw_state_name(c->to));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), c->pinned);
@@ -572,6 +820,109 @@ static void vfio_ccw_fsm_io_test_start(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 }
 
+/**
+ * struct fsm_orb_case - a guest ORB and the host ORB start() must get
+ * @name: description
+ * @guest: the guest's ORB; the test sets its CPA
+ * @fmt0: the guest's program is format 0
+ * @i2k: the host ORB's IDAW block size control: the guest's block size
+ *	(2K unless 64-bit IDAWs with i2k clear), in 64-bit IDAWs
+ */
+struct fsm_orb_case {
+	const char *name;
+	union orb guest;
+	bool fmt0, i2k;
+};
+
+static const struct fsm_orb_case fsm_orb_cases[] = {
+	{ "format 0, 31-bit IDAWs, every flag",
+	  { .cmd = { .intparm = 0x12345678, .key = 5, .spnd = 1, .mod = 1, .sync = 1,
+		     .fmt = 0, .pfch = 1, .isic = 1, .alcc = 1, .ssic = 1, .c64 = 0,
+		     .i2k = 0, .lpm = 0x40, .ils = 1, .orbx = 1 } },
+	  true, true },
+	{ "format 1, 64-bit 4K IDAWs, no flag",
+	  { .cmd = { .intparm = 0xffffffff, .key = 0, .fmt = 1, .pfch = 1, .c64 = 1,
+		     .i2k = 0, .lpm = 0xff } },
+	  false, false },
+	{ "format 1, 64-bit 2K IDAWs",
+	  { .cmd = { .intparm = 1, .key = 15, .fmt = 1, .pfch = 1, .c64 = 1,
+		     .i2k = 1, .lpm = 0x01 } },
+	  false, true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(fsm_orb, fsm_orb_cases, name);
+
+/*
+ * The ORB start() is given (vfio_ccw_cp_orb()): the guest's key, LPM
+ * and controls as the guest set them; the host's intparm (0: the
+ * subchannel backend puts its own), format 1 and 64-bit IDAWs of the
+ * guest's block size, no ORB extension; and as CPA not the guest's but
+ * the address of the first translated CCW, the host copy of the guest's
+ * first CCW.  Nothing else is called for the start.
+ */
+static void vfio_ccw_fsm_io_test_start_orb(struct kunit *test)
+{
+	static const enum fake_call want[] = { FAKE_START };
+	const struct fsm_orb_case *c = test->param_value;
+	struct vfio_ccw_private *private;
+	struct fake_mem *mem;
+	union orb orb, host;
+	struct fake_sch *f = fake_sch_io(test, &mem, &private, &orb);
+	struct ccw1 *first;
+	u32 host_cpa;
+
+	if (c->fmt0) {
+		struct ccw0 c0 = { .cmd_code = CCW_CMD_SENSE_ID, .flags = CCW_FLAG_SLI,
+				   .count = 256, .cda = GUEST_DATA };
+
+		fake_mem_write(mem, GUEST_CPA, &c0, sizeof(c0));
+	}
+	orb = c->guest;
+	orb.cmd.cpa = u32_to_dma32(GUEST_CPA);
+	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
+	KUNIT_ASSERT_TRUE(test, fake_expect_calls(test, f, want, ARRAY_SIZE(want)));
+	KUNIT_ASSERT_TRUE(test, cp_active(f));
+	host = fake_call(f, 0)->orb;
+
+	/* the guest's */
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.key, (u32)c->guest.cmd.key);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.spnd, (u32)c->guest.cmd.spnd);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.mod, (u32)c->guest.cmd.mod);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.sync, (u32)c->guest.cmd.sync);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.pfch, (u32)c->guest.cmd.pfch);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.isic, (u32)c->guest.cmd.isic);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.alcc, (u32)c->guest.cmd.alcc);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.ssic, (u32)c->guest.cmd.ssic);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.lpm, (u32)c->guest.cmd.lpm);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.ils, (u32)c->guest.cmd.ils);
+	/* the host's */
+	KUNIT_EXPECT_EQ(test, host.cmd.intparm, 0);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.fmt, 1);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.c64, 1);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.i2k, (u32)c->i2k);
+	KUNIT_EXPECT_EQ(test, (u32)host.cmd.orbx, 0);
+
+	/* the CPA: the program's first host CCW, a copy of the guest's first */
+	host_cpa = dma32_to_u32(host.cmd.cpa);
+	KUNIT_EXPECT_NE(test, host_cpa, (u32)GUEST_CPA);
+	KUNIT_EXPECT_EQ(test, host_cpa, dma32_to_u32(virt_to_dma32(f->parent.cp->segs[0].ccw)));
+	first = dma32_to_virt(host.cmd.cpa);
+	KUNIT_EXPECT_EQ(test, (int)first->cmd_code, CCW_CMD_SENSE_ID);
+	KUNIT_EXPECT_EQ(test, (int)first->count, 256);
+
+	/* and nothing else differs, reserved bits and the rest of the union */
+	orb.cmd.intparm = 0;
+	orb.cmd.fmt = 1;
+	orb.cmd.c64 = 1;
+	orb.cmd.i2k = c->i2k;
+	orb.cmd.orbx = 0;
+	orb.cmd.cpa = host.cmd.cpa;
+	KUNIT_EXPECT_MEMEQ(test, &host, &orb, sizeof(orb));
+
+	vfio_ccw_fsm_close(&f->parent);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
+}
+
 /* A start while another is being translated is told to retry. */
 static void vfio_ccw_fsm_io_test_translating(struct kunit *test)
 {
@@ -582,13 +933,13 @@ static void vfio_ccw_fsm_io_test_translating(struct kunit *test)
 
 	f->parent.translating = true;
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, f->starts, 0);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_START), 0);
 	f->parent.translating = false;
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
 	/* and a start while one is outstanding is refused by the table */
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EBUSY);
-	KUNIT_EXPECT_EQ(test, f->starts, 1);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_START), 1);
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 1);
 	vfio_ccw_fsm_close(&f->parent);
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
@@ -606,7 +957,7 @@ static void vfio_ccw_fsm_io_test_pinned(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fsm_io_req(f, mem, &orb), 0);
 	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_unmap_hits_cp(&f->parent, GUEST_DATA, PAGE_SIZE));
 	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_unmap_hits_cp(&f->parent,
-						     GUEST_DATA + PAGE_SIZE, PAGE_SIZE));
+							    GUEST_DATA + PAGE_SIZE, PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, f->parent.unmap_seq, 3);
 	vfio_ccw_fsm_close(&f->parent);
 	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_unmap_hits_cp(&f->parent, GUEST_DATA, PAGE_SIZE));
@@ -622,7 +973,7 @@ static void vfio_ccw_fsm_io_test_bad_program(struct kunit *test)
 
 	orb.cmd.cpa = u32_to_dma32(GUEST_CPA + 4);
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), -EINVAL);
-	KUNIT_EXPECT_EQ(test, f->starts, 0);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_START), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 }
@@ -959,8 +1310,8 @@ static void vfio_ccw_fsm_io_test_status_before_path_event(struct kunit *test)
 	vfio_ccw_irb_push(&f->parent.irbs, &irb);
 	set_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &f->parent.pending);
 	vfio_ccw_event_work(&f->parent.event_work);
-	KUNIT_EXPECT_EQ(test, f->halts, 0);
-	KUNIT_EXPECT_EQ(test, f->clears, 0);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_HALT), 0);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_CLEAR), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 	KUNIT_EXPECT_EQ(test, private->interrupts, 1);
@@ -1111,7 +1462,7 @@ static void vfio_ccw_fsm_io_test_reset_vs_close(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r.done, 10 * HZ));
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
 	KUNIT_EXPECT_NULL(test, f->parent.private);
-	KUNIT_EXPECT_EQ(test, f->enables, 0);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_ENABLE), 0);
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 }
 
@@ -1164,7 +1515,7 @@ static void vfio_ccw_fsm_io_test_reset_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&f->parent), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(IDLE));
 	KUNIT_EXPECT_TRUE(test, f->parent.private == private);
-	KUNIT_EXPECT_EQ(test, f->enables, 1);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_ENABLE), 1);
 	KUNIT_EXPECT_EQ(test, fake_mem_pinned(mem), 0);
 	KUNIT_EXPECT_EQ(test, fsm_io_req(f, mem, &orb), 0);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(BUSY));
@@ -1216,6 +1567,7 @@ static void vfio_ccw_fsm_io_test_unmap_reset_unpins_elsewhere(struct kunit *test
 
 static struct kunit_case vfio_ccw_fsm_io_test_cases[] = {
 	KUNIT_CASE_PARAM(vfio_ccw_fsm_io_test_start, fsm_start_gen_params),
+	KUNIT_CASE_PARAM(vfio_ccw_fsm_io_test_start_orb, fsm_orb_gen_params),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_bad_program),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_translating),
 	KUNIT_CASE(vfio_ccw_fsm_io_test_pinned),
@@ -1317,7 +1669,7 @@ static void vfio_ccw_irbq_test_worker_drains(struct kunit *test)
 	vfio_ccw_irb_push(&f->parent.irbs, &irb);
 	vfio_ccw_irb_push(&f->parent.irbs, &irb);
 	vfio_ccw_event_work(&f->parent.event_work);
-	KUNIT_EXPECT_EQ(test, f->disables, 2);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_DISABLE), 2);
 	KUNIT_EXPECT_EQ(test, f->parent.state, S(STANDBY));
 	KUNIT_EXPECT_EQ(test, f->parent.irbs.count, 0);
 }
@@ -1377,7 +1729,7 @@ static void vfio_ccw_irbq_test_sch_event_vs_detach(struct kunit *test)
 	wait_for_completion(&h->done);
 	/* the worker fed the event to the table: IDLE reads the SCHIB */
 	flush_work(&f->parent.event_work);
-	KUNIT_EXPECT_EQ(test, f->schib_updates, 1);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_UPDATE_SCHIB), 1);
 
 	/* what remove leaves: no parent, nothing queued */
 	spin_lock_irq(&sch->lock);
@@ -1387,7 +1739,7 @@ static void vfio_ccw_irbq_test_sch_event_vs_detach(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, work_pending(&f->parent.event_work));
 	KUNIT_EXPECT_FALSE(test, test_bit(VFIO_CCW_PENDING_SCHIB_CHANGED, &f->parent.pending));
 	flush_work(&f->parent.event_work);
-	KUNIT_EXPECT_EQ(test, f->schib_updates, 1);
+	KUNIT_EXPECT_EQ(test, fake_count(f, FAKE_UPDATE_SCHIB), 1);
 }
 
 static struct kunit_case vfio_ccw_irbq_test_cases[] = {
