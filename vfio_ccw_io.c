@@ -204,25 +204,6 @@ int vfio_ccw_fsm_translate_and_start(struct vfio_ccw_parent *parent, const union
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_translate_and_start);
 
-/**
- * vfio_ccw_fsm_start() - vfio_ccw_fsm_translate_and_start() with the mutex taken
- * @parent: the subchannel
- * @orb: the guest's ORB
- *
- * Context: process context, may sleep; FSM mutex not held.
- * Return: as vfio_ccw_fsm_translate_and_start().
- */
-int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb)
-{
-	int ret;
-
-	mutex_lock(&parent->fsm_lock);
-	ret = vfio_ccw_fsm_translate_and_start(parent, orb);
-	vfio_ccw_fsm_unlock(parent);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start);
-
 /* Nobody pins or unpins for this subchannel outside the FSM mutex. */
 static bool fsm_pins_settled(struct vfio_ccw_parent *parent)
 {

@@ -60,16 +60,21 @@ static void vfio_ccw_pinned_add(struct vfio_ccw_private *private, long npage)
 	atomic_long_add(npage, &vfio_ccw_totals.pinned_pages);
 }
 
+/* Count what a program's pin call took: @ret pages, or an errno. */
+static int vfio_ccw_pinned_took(struct vfio_ccw_private *private, int ret)
+{
+	if (ret > 0)
+		vfio_ccw_pinned_add(private, ret);
+	return ret;
+}
+
 /* Programs of a device without the pin cache pin through VFIO directly. */
 static int vfio_ccw_mem_pin(void *ctx, u64 iova, int npage, struct page **pages)
 {
 	struct vfio_ccw_private *private = ctx;
-	int ret;
 
-	ret = vfio_pin_pages(&private->vdev, iova, npage, IOMMU_READ | IOMMU_WRITE, pages);
-	if (ret > 0)
-		vfio_ccw_pinned_add(private, ret);
-	return ret;
+	return vfio_ccw_pinned_took(private, vfio_pin_pages(&private->vdev, iova, npage,
+							    IOMMU_READ | IOMMU_WRITE, pages));
 }
 
 static void vfio_ccw_mem_unpin(void *ctx, u64 iova, int npage)
@@ -84,12 +89,8 @@ static void vfio_ccw_mem_unpin(void *ctx, u64 iova, int npage)
 static int vfio_ccw_mem_pin_cached(void *ctx, u64 iova, int npage, struct page **pages)
 {
 	struct vfio_ccw_private *private = ctx;
-	int ret;
 
-	ret = vfio_ccw_pin_get(&private->pins, iova, npage, pages);
-	if (ret > 0)
-		vfio_ccw_pinned_add(private, ret);
-	return ret;
+	return vfio_ccw_pinned_took(private, vfio_ccw_pin_get(&private->pins, iova, npage, pages));
 }
 
 static void vfio_ccw_mem_unpin_cached(void *ctx, u64 iova, int npage)

@@ -110,16 +110,33 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 
 /* --- ioctls ------------------------------------------------------------------- */
 
+/**
+ * vfio_ccw_info_from_user() - copy the head of an ioctl's info argument
+ * @info: a VFIO info structure, whose first member is its __u32 argsz
+ * @arg: the user's copy
+ * @minsz: the bytes of it the ioctl reads
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT when @arg cannot be read; -EINVAL when its argsz
+ * does not cover @minsz.
+ */
+int vfio_ccw_info_from_user(void *info, const void __user *arg, unsigned long minsz)
+{
+	if (copy_from_user(info, arg, minsz))
+		return -EFAULT;
+	return *(u32 *)info < minsz ? -EINVAL : 0;
+}
+
 static long vfio_ccw_ioctl_get_info(struct vfio_ccw_private *private,
 				    void __user *arg)
 {
 	struct vfio_device_info info;
 	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_ccw_info_from_user(&info, arg, minsz);
+	if (ret)
+		return ret;
 	info.flags = VFIO_DEVICE_FLAGS_CCW | VFIO_DEVICE_FLAGS_RESET;
 	info.num_regions = VFIO_CCW_ALL_REGIONS;
 	info.num_irqs = VFIO_CCW_NUM_IRQS;
@@ -131,11 +148,11 @@ static long vfio_ccw_ioctl_get_irq_info(struct vfio_ccw_private *private,
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
 	struct vfio_irq_info info;
+	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_ccw_info_from_user(&info, arg, minsz);
+	if (ret)
+		return ret;
 	if (info.index >= VFIO_CCW_NUM_IRQS)
 		return -EINVAL;
 	info.count = 1;

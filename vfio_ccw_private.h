@@ -391,7 +391,6 @@ int vfio_ccw_fsm_close(struct vfio_ccw_parent *parent);
 int vfio_ccw_fsm_reset(struct vfio_ccw_parent *parent);
 int vfio_ccw_fsm_unmap_reset(struct vfio_ccw_parent *parent);
 void vfio_ccw_fsm_unpin_work(struct work_struct *work);
-int vfio_ccw_fsm_start(struct vfio_ccw_parent *parent, const union orb *orb);
 int vfio_ccw_fsm_translate_and_start(struct vfio_ccw_parent *parent, const union orb *orb);
 void vfio_ccw_fsm_unlock(struct vfio_ccw_parent *parent);
 bool vfio_ccw_fsm_unmap_hits_cp(struct vfio_ccw_parent *parent, u64 iova, u64 length);
@@ -440,6 +439,7 @@ extern struct mdev_driver vfio_ccw_mdev_driver;
 
 /* vfio_ccw_ops.c */
 extern const struct vfio_device_ops vfio_ccw_dev_ops;
+int vfio_ccw_info_from_user(void *info, const void __user *arg, unsigned long minsz);
 
 /* vfio_ccw_mem.c */
 extern const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops;

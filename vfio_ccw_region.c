@@ -44,6 +44,42 @@ static ssize_t vfio_ccw_read_snapshot(struct vfio_ccw_private *private,
 	return count;
 }
 
+/*
+ * Store the user's bytes [pos, pos + count) in @area, a region the FSM
+ * mutex owns, and return with the mutex held: 0, or -EFAULT, or -EAGAIN
+ * while another thread holds it (a start being translated, an IRB being
+ * delivered: QEMU retries).  The bytes are copied from user space before
+ * the mutex is taken.  The caller has checked the range against the
+ * region's size.
+ */
+static int vfio_ccw_region_update_lock(struct vfio_ccw_parent *parent, void *area,
+				       const char __user *buf, size_t count, loff_t pos)
+{
+	u8 update[sizeof(struct ccw_io_region)];
+
+	if (WARN_ON_ONCE(count > sizeof(update)))
+		return -EINVAL;
+	if (copy_from_user(update, buf, count))
+		return -EFAULT;
+	if (!mutex_trylock(&parent->fsm_lock))
+		return -EAGAIN;
+	memcpy(area + pos, update, count);
+	return 0;
+}
+
+/*
+ * The end of a region write: the request's errno in the region's
+ * ret_code (0 when it was issued), the mutex released, and what write()
+ * returns.
+ */
+static ssize_t vfio_ccw_region_answer_unlock(struct vfio_ccw_parent *parent, u32 *ret_code,
+					     int ret, size_t count)
+{
+	*ret_code = ret;
+	vfio_ccw_fsm_unlock(parent);
+	return ret ? ret : count;
+}
+
 static ssize_t vfio_ccw_io_region_read(struct vfio_ccw_private *private,
 				       char __user *buf, size_t count, loff_t pos)
 {
@@ -55,18 +91,13 @@ static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
 					loff_t pos)
 {
 	struct vfio_ccw_parent *parent = private->parent;
-	struct ccw_io_region update;
 	union scsw scsw;
 	union orb orb;
 	int ret;
 
-	if (copy_from_user((char *)&update + pos, buf, count))
-		return -EFAULT;
-
-	/* A request being translated or delivered: QEMU retries on -EAGAIN. */
-	if (!mutex_trylock(&parent->fsm_lock))
-		return -EAGAIN;
-	memcpy((char *)&private->io_region + pos, (char *)&update + pos, count);
+	ret = vfio_ccw_region_update_lock(parent, &private->io_region, buf, count, pos);
+	if (ret)
+		return ret;
 	memcpy(&scsw, private->io_region.scsw_area, sizeof(scsw));
 	memset(&orb, 0, sizeof(orb));
 	memcpy(&orb, private->io_region.orb_area, sizeof(private->io_region.orb_area));
@@ -76,9 +107,7 @@ static ssize_t vfio_ccw_io_region_write(struct vfio_ccw_private *private,
 		ret = vfio_ccw_fsm_translate_and_start(parent, &orb);
 	else
 		ret = -EOPNOTSUPP;
-	private->io_region.ret_code = ret;
-	vfio_ccw_fsm_unlock(parent);
-	return ret ? ret : count;
+	return vfio_ccw_region_answer_unlock(parent, &private->io_region.ret_code, ret, count);
 }
 
 static ssize_t vfio_ccw_async_region_read(struct vfio_ccw_private *private,
@@ -93,14 +122,11 @@ static ssize_t vfio_ccw_async_region_write(struct vfio_ccw_private *private,
 					   loff_t pos)
 {
 	struct vfio_ccw_parent *parent = private->parent;
-	struct ccw_cmd_region update;
 	int ret;
 
-	if (copy_from_user((char *)&update + pos, buf, count))
-		return -EFAULT;
-	if (!mutex_trylock(&parent->fsm_lock))
-		return -EAGAIN;
-	memcpy((char *)&private->cmd_region + pos, (char *)&update + pos, count);
+	ret = vfio_ccw_region_update_lock(parent, &private->cmd_region, buf, count, pos);
+	if (ret)
+		return ret;
 	switch (private->cmd_region.command) {
 	case VFIO_CCW_ASYNC_CMD_HSCH:
 		ret = vfio_ccw_fsm_event_locked(parent, VFIO_CCW_EVENT_HALT, NULL);
@@ -112,9 +138,7 @@ static ssize_t vfio_ccw_async_region_write(struct vfio_ccw_private *private,
 		ret = -EINVAL;
 		break;
 	}
-	private->cmd_region.ret_code = ret;
-	vfio_ccw_fsm_unlock(parent);
-	return ret ? ret : count;
+	return vfio_ccw_region_answer_unlock(parent, &private->cmd_region.ret_code, ret, count);
 }
 
 /* Each read refreshes the SCHIB from the subchannel. */
@@ -300,10 +324,9 @@ long vfio_ccw_region_info(void __user *arg)
 	struct vfio_region_info info;
 	int ret = 0;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_ccw_info_from_user(&info, arg, minsz);
+	if (ret)
+		return ret;
 	if (info.index >= VFIO_CCW_ALL_REGIONS)
 		return -EINVAL;
 	region = &vfio_ccw_regions[array_index_nospec(info.index, VFIO_CCW_ALL_REGIONS)];

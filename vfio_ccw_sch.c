@@ -90,32 +90,33 @@ static int vfio_ccw_sch_start(struct vfio_ccw_parent *parent, union orb *orb)
 	return cc;
 }
 
-static int vfio_ccw_sch_halt(struct vfio_ccw_parent *parent)
+/*
+ * HSCH or CSCH (@insn); once accepted, @pending in the cached activity
+ * control, which cio_cancel_halt_clear() reads.
+ */
+static int vfio_ccw_sch_function(struct vfio_ccw_parent *parent,
+				 int (*insn)(struct subchannel_id schid), u32 pending)
 {
 	struct subchannel *sch = parent->sch;
 	int cc;
 
 	lockdep_assert_held(&parent->fsm_lock);
 	spin_lock_irq(&sch->lock);
-	cc = hsch(sch->schid);
+	cc = insn(sch->schid);
 	if (cc == 0)
-		sch->schib.scsw.cmd.actl |= SCSW_ACTL_HALT_PEND;
+		sch->schib.scsw.cmd.actl |= pending;
 	spin_unlock_irq(&sch->lock);
 	return cc;
 }
 
+static int vfio_ccw_sch_halt(struct vfio_ccw_parent *parent)
+{
+	return vfio_ccw_sch_function(parent, hsch, SCSW_ACTL_HALT_PEND);
+}
+
 static int vfio_ccw_sch_clear(struct vfio_ccw_parent *parent)
 {
-	struct subchannel *sch = parent->sch;
-	int cc;
-
-	lockdep_assert_held(&parent->fsm_lock);
-	spin_lock_irq(&sch->lock);
-	cc = csch(sch->schid);
-	if (cc == 0)
-		sch->schib.scsw.cmd.actl |= SCSW_ACTL_CLEAR_PEND;
-	spin_unlock_irq(&sch->lock);
-	return cc;
+	return vfio_ccw_sch_function(parent, csch, SCSW_ACTL_CLEAR_PEND);
 }
 
 static int vfio_ccw_sch_read_schib(struct vfio_ccw_parent *parent,

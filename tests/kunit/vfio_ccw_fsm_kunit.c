@@ -756,9 +756,15 @@ static struct fake_sch *fake_sch_io(struct kunit *test, struct fake_mem **mem,
 	return f;
 }
 
+/* What a write of the I/O region does with the mutex it takes. */
 static int fsm_io_req(struct fake_sch *f, struct fake_mem *mem, union orb *orb)
 {
-	return vfio_ccw_fsm_start(&f->parent, orb);
+	int ret;
+
+	mutex_lock(&f->parent.fsm_lock);
+	ret = vfio_ccw_fsm_translate_and_start(&f->parent, orb);
+	vfio_ccw_fsm_unlock(&f->parent);
+	return ret;
 }
 
 static bool cp_active(struct fake_sch *f)
