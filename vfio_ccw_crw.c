@@ -27,6 +27,7 @@
  */
 void vfio_ccw_crw_queue_init(struct vfio_ccw_crw_queue *q)
 {
+	BUILD_BUG_ON(!is_power_of_2(VFIO_CCW_CRW_QUEUE_LEN));
 	INIT_KFIFO(q->crw);
 	q->overflow = false;
 }
@@ -138,8 +139,13 @@ int vfio_ccw_path_events_to_crws(struct vfio_ccw_parent *parent)
 	int queued = 0;
 	u16 ev;
 
-	/* The worker runs for every interrupt: skip the mutex when idle. */
-	if (kfifo_is_empty(&parent->path_events.ev) && !READ_ONCE(parent->path_events.lost))
+	/*
+	 * The worker runs for every interrupt: skip the mutex when nothing
+	 * was recorded.  A racy look: chp_event queues the worker after it
+	 * records, so an event is seen by this run or the next.
+	 */
+	if (data_race(kfifo_is_empty(&parent->path_events.ev)) &&
+	    !READ_ONCE(parent->path_events.lost))
 		return 0;
 
 	mutex_lock(&parent->fsm_lock);

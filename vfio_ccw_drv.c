@@ -9,9 +9,6 @@
  * happened and queue parent->event_work; the worker feeds the table.
  */
 
-#define KMSG_COMPONENT "vfio_ccw"
-#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
-
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -114,6 +111,7 @@ void vfio_ccw_parent_init(struct vfio_ccw_parent *parent,
 	parent->state = VFIO_CCW_STATE_STANDBY;
 	spin_lock_init(&parent->irbs.lock);
 	spin_lock_init(&parent->path_events.lock);
+	BUILD_BUG_ON(!is_power_of_2(VFIO_CCW_PATH_EVENTS_LEN));
 	INIT_KFIFO(parent->path_events.ev);
 	INIT_WORK(&parent->event_work, vfio_ccw_event_work);
 	INIT_WORK(&parent->unpin_work, vfio_ccw_fsm_unpin_work);

@@ -7,19 +7,15 @@
  * state.  Only the dispatcher writes parent->state, and only with
  * parent->fsm_lock held, so an action always sees the state it was
  * chosen for.  Nothing here runs in IRQ context: interrupts reach the
- * table through the IRB queue and its worker (vfio_ccw_drv.c).
+ * table through the IRB queue (vfio_ccw_irbq.c) and its worker
+ * (vfio_ccw_drv.c).
  *
  * How to read the table is said above it (DOC: The state table).
  */
 
-#define KMSG_COMPONENT "vfio_ccw"
-#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
-
-#include <linux/eventfd.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
-#include <linux/slab.h>
 #include <kunit/visibility.h>
 
 #include "vfio_ccw_private.h"
@@ -93,7 +89,6 @@ typedef enum vfio_ccw_state (*vfio_ccw_fsm_action_t)(struct vfio_ccw_parent *par
 #define EMe(a, b) \
 	[a] = b,
 static const char *const state_names[VFIO_CCW_NR_STATES] = { VFIO_CCW_STATES };
-static const char *const event_names[VFIO_CCW_NR_EVENTS] = { VFIO_CCW_EVENTS };
 #undef EM
 #undef EMe
 
@@ -109,19 +104,6 @@ const char *vfio_ccw_state_name(enum vfio_ccw_state state)
 	return (unsigned int)state < VFIO_CCW_NR_STATES ? state_names[state] : "?";
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_state_name);
-
-/**
- * vfio_ccw_event_name() - printable name of an event
- * @event: the event
- *
- * Context: any.
- * Return: a static string; "?" for an out-of-range value.
- */
-const char *vfio_ccw_event_name(enum vfio_ccw_event event)
-{
-	return (unsigned int)event < VFIO_CCW_NR_EVENTS ? event_names[event] : "?";
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_name);
 
 /* --- refusals: defined answers to events that do not fit the state --- */
 

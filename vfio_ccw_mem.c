@@ -111,7 +111,7 @@ const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops = {
 	.unpin = vfio_ccw_mem_unpin,
 };
 
-const struct vfio_ccw_mem_ops vfio_ccw_cached_mem_ops = {
+static const struct vfio_ccw_mem_ops vfio_ccw_cached_mem_ops = {
 	.read = vfio_ccw_mem_read,
 	.pin = vfio_ccw_mem_pin_cached,
 	.unpin = vfio_ccw_mem_unpin_cached,

@@ -10,7 +10,6 @@
 
 #include <linux/eventfd.h>
 #include <linux/nospec.h>
-#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
@@ -42,10 +41,14 @@ static int vfio_ccw_open_device(struct vfio_device *vdev)
 {
 	struct vfio_ccw_private *private = to_private(vdev);
 
+	struct vfio_ccw_parent *parent = private->parent;
+
+	mutex_lock(&parent->fsm_lock);
 	memset(&private->io_region, 0, sizeof(private->io_region));
 	memset(&private->cmd_region, 0, sizeof(private->cmd_region));
 	vfio_ccw_crw_queue_init(&private->crws);
-	return vfio_ccw_fsm_event(private->parent, VFIO_CCW_EVENT_INIT, private);
+	mutex_unlock(&parent->fsm_lock);
+	return vfio_ccw_fsm_event(parent, VFIO_CCW_EVENT_INIT, private);
 }
 
 static int vfio_ccw_release_trigger_locked(struct vfio_ccw_private *private,

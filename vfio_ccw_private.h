@@ -3,8 +3,8 @@
  * vfio-ccw: pass an s390 I/O subchannel to user space through VFIO.
  *
  * Internal interfaces shared by the driver's files.  The locking rules
- * are written out in Documentation/locking.rst; every lock member below
- * names what it protects.
+ * are written out in Documentation/locking.rst; who owns each field of
+ * the two main structures is said by the heading of its group.
  */
 #ifndef _VFIO_CCW_PRIVATE_H_
 #define _VFIO_CCW_PRIVATE_H_
@@ -30,31 +30,8 @@
  * The states and the events of the state machine, each in one list from
  * which the enums, their printable names (vfio_ccw_state_name()) and the
  * symbols of the trace output (vfio_ccw_tracing.h) are made: EM(value,
- * name) for every entry, EMe() for the last.
- *
- * States:
- * NOT_OPER	the device is gone; terminal until the css layer
- *		unregisters the subchannel.
- * STANDBY	bound, not open; the subchannel is disabled.
- * IDLE		open; the subchannel is enabled, no channel program
- *		outstanding.
- * BUSY		a start function issued for the open device is outstanding.
- * QUIESCING	on the way back to STANDBY (CLOSE) or IDLE (RESET) while
- *		I/O may still be outstanding: cancel, halt and clear are
- *		being issued.
- *
- * Events:
- * INIT		the device was opened: enable the subchannel.
- * NOT_OPER	the device is not operational any more.
- * IO_REQ	START SUBCHANNEL for a translated channel program.
- * INTERRUPT	an IRB, taken from the IRB queue by the worker.
- * SCHIB_CHANGED a subchannel or channel-path event: re-read the SCHIB.
- * CLOSE	the device was closed: quiesce and disable.
- * HALT		HALT SUBCHANNEL, from the async command region.
- * CLEAR	CLEAR SUBCHANNEL, from the async command region.
- * RESET	VFIO_DEVICE_RESET or an unmap under a running program:
- *		quiesce, drop the program and enable again for the same
- *		open device.  In QUIESCING, the next quiesce step.
+ * name) for every entry, EMe() for the last.  What each state and event
+ * means is Documentation/design.rst's to say.
  */
 #define VFIO_CCW_STATES					\
 	EM(VFIO_CCW_STATE_NOT_OPER,	"NOT_OPER")	\
@@ -253,7 +230,11 @@ struct vfio_ccw_irb_queue {
  *	(vfio_ccw_totals.vfio_pinned_pages).
  */
 struct vfio_ccw_parent {
-	/* Set by probe (vfio_ccw_parent_init()); constant until remove. */
+	/*
+	 * Set up by css probe and not reassigned until remove (the objects
+	 * change only through their own subsystems' calls; KUnit shortens
+	 * quiesce_wait).
+	 */
 	struct mutex fsm_lock;
 	struct subchannel *sch;
 	const struct vfio_ccw_sch_ops *ops;
@@ -313,14 +294,14 @@ struct vfio_ccw_parent {
  * @interrupts: IRBs delivered to @io_region, shown in debugfs.
  */
 struct vfio_ccw_private {
-	/* Set by vfio_device_ops.init; constant after. */
+	/* Set up by vfio_device_ops.init; not reassigned after. */
 	struct vfio_device vdev;
 	struct vfio_ccw_parent *parent;
 
-	/* Protected by pins.lock (vfio_ccw_pin.h). */
+	/* Protected by pins.lock (vfio_ccw_pin.h); debugfs reads its count without it. */
 	struct vfio_ccw_pin_cache pins;
 
-	/* Set by bind and unbind, before open and after close. */
+	/* Set by .init, bind and unbind: never while the device is open. */
 	const struct vfio_ccw_mem_ops *mem;
 
 	/* Protected by parent->fsm_lock. */
@@ -383,7 +364,6 @@ int vfio_ccw_fsm_event(struct vfio_ccw_parent *parent,
 int vfio_ccw_fsm_event_locked(struct vfio_ccw_parent *parent,
 			      enum vfio_ccw_event event, void *arg);
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);
-const char *vfio_ccw_event_name(enum vfio_ccw_event event);
 void vfio_ccw_fsm_wake(struct vfio_ccw_parent *parent);
 
 /* vfio_ccw_io.c */
@@ -429,21 +409,20 @@ int vfio_ccw_sch_event(struct subchannel *sch, int process);
 /* vfio_ccw_sch.c */
 extern const struct vfio_ccw_sch_ops vfio_ccw_sch_hw_ops;
 
+/* vfio_ccw_mdev.c */
+extern struct mdev_driver vfio_ccw_mdev_driver;
+
+/* vfio_ccw_ops.c */
 static inline struct vfio_ccw_private *to_private(struct vfio_device *vdev)
 {
 	return container_of(vdev, struct vfio_ccw_private, vdev);
 }
 
-/* vfio_ccw_mdev.c */
-extern struct mdev_driver vfio_ccw_mdev_driver;
-
-/* vfio_ccw_ops.c */
 extern const struct vfio_device_ops vfio_ccw_dev_ops;
 int vfio_ccw_info_from_user(void *info, const void __user *arg, unsigned long minsz);
 
 /* vfio_ccw_mem.c */
 extern const struct vfio_ccw_mem_ops vfio_ccw_vfio_mem_ops;
-extern const struct vfio_ccw_mem_ops vfio_ccw_cached_mem_ops;
 extern const struct vfio_ccw_pin_backend vfio_ccw_vfio_pin_backend;
 const struct vfio_ccw_mem_ops *vfio_ccw_mem_ops_for_iommufd(void);
 

@@ -309,7 +309,8 @@ ssize_t vfio_ccw_region_write(struct vfio_device *vdev, const char __user *buf,
  * @arg: the user's struct vfio_region_info
  *
  * Context: process context.
- * Return: 0, -EFAULT, or -EINVAL for a short argsz or a bad index.
+ * Return: 0, -EFAULT, -EINVAL for a short argsz or a bad index, or
+ * -ENOMEM when the capability cannot be built.
  */
 long vfio_ccw_region_info(void __user *arg)
 {

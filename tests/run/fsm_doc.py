@@ -43,18 +43,26 @@ def jumptable(src, states, events):
         raise SystemExit(f"fsm_doc.py: vfio_ccw_jumptable not found in {SRC}")
     table = {}
     for row in re.finditer(r"\[VFIO_CCW_STATE_(\w+)\] = \{(.*?)\}", m.group(1), re.S):
-        for cell in re.finditer(r"\[VFIO_CCW_EVENT_(\w+)\]\s*=\s*(\w+),", row.group(2)):
+        for cell in re.finditer(r"\[VFIO_CCW_EVENT_(\w+)\]\s*=\s*(\w+)", row.group(2)):
             table[(row.group(1), cell.group(1))] = cell.group(2)
     missing = [(s, e) for s in states for e in events if (s, e) not in table]
     if missing:
         raise SystemExit(f"fsm_doc.py: cells without an action: {missing}")
+    extra = [k for k in table if k[0] not in states or k[1] not in events]
+    if extra:
+        raise SystemExit(f"fsm_doc.py: cells of states or events not in the lists: {extra}")
     return table
 
 
+def strip_comments(src):
+    return re.sub(r"/\*.*?\*/", " ", src, flags=re.S)
+
+
 def bodies(src):
-    """action name -> its body"""
+    """action name -> its body, comments removed"""
+    src = strip_comments(src)
     out = {}
-    for m in re.finditer(r"^static enum vfio_ccw_state (fsm_\w+)\(.*?\)\n\{\n(.*?)^\}",
+    for m in re.finditer(r"^static enum vfio_ccw_state\s+(fsm_\w+)\(.*?\)\n\{\n(.*?)^\}",
                          src, re.S | re.M):
         out[m.group(1)] = m.group(2)
     return out
@@ -108,9 +116,10 @@ def dot(states, events, table, body_of):
                     edges[(s, t)].append(e)
     out = ["// SPDX-License-Identifier: GPL-2.0",
            "// Made by tests/run/fsm_doc.py from vfio_ccw_jumptable (vfio_ccw_fsm.c):",
-           "// an edge for every state a cell's action has a return of (some only",
-           "// on a RESET, say); refusals and ignored events, which keep the",
-           "// state, are left out.",
+           "// an edge for every state the code of a cell's action can return,",
+           "// whether or not that path can run in that state (fsm_reenable(),",
+           "// reached from CLOSE's actions too, runs only for a RESET);",
+           "// refusals and ignored events, which keep the state, are left out.",
            "// Render: dot -Tsvg Documentation/fsm.dot > fsm.svg",
            "digraph vfio_ccw_fsm {",
            "\trankdir=LR;",
@@ -130,6 +139,8 @@ def made():
         hdr = f.read()
     states = enum_list(hdr, "VFIO_CCW_STATES")
     events = enum_list(hdr, "VFIO_CCW_EVENTS")
+    if len(states) < 2 or len(events) < 2:
+        raise SystemExit(f"fsm_doc.py: cannot read the state and event lists of {HDR}")
     table = jumptable(src, states, events)
     body_of = bodies(src)
     unknown = sorted({a for a in table.values() if a not in body_of})

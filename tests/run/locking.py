@@ -23,30 +23,49 @@ DOC = os.path.join(REPO, "Documentation", "locking.rst")
 STRUCTS = ["vfio_ccw_parent", "vfio_ccw_private"]
 BEGIN, END = ".. ownership-begin", ".. ownership-end"
 
-GROUP = re.compile(r"^\t/\* (.+?) \*/$")
-FIELD = re.compile(r"^\t[^/(]*?[\s*](\w+)(\[[^\]]*\])?;$")
+FIELD = re.compile(r"^\t(?!/)[^(]*?[\s*](\w+)(\[[^\]]*\])?;$")
 FIELD_MACRO = re.compile(r"^\t[A-Z_]+\((\w+),.*\);$")
 
 
 def groups(text, struct):
-    """[(heading, [field, ...]), ...] of struct's body; error on a field
-    before the first heading or a line that is neither."""
+    """[(heading, [field, ...]), ...] of struct's body.  A group is a
+    heading comment (one or more lines) and the fields right below it; a
+    blank line ends it.  A field outside a group, a declaration of two
+    fields, or a line that is neither is an error."""
     m = re.search(r"^struct %s \{\n(.*?)^\};" % struct, text, re.M | re.S)
     if not m:
         raise SystemExit(f"locking.py: struct {struct} not found in {HEADER}")
-    out = []
-    for line in m.group(1).split("\n"):
+    out, heading, open_group = [], None, False
+    lines = m.group(1).split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
         if not line.strip():
+            open_group = False
             continue
-        g = GROUP.match(line)
-        if g:
-            out.append((g.group(1), []))
+        if line.startswith("\t/*"):
+            words = [line.strip()]
+            while "*/" not in words[-1]:
+                if i == len(lines):
+                    raise SystemExit(f"locking.py: struct {struct}: unterminated comment")
+                words.append(lines[i].strip())
+                i += 1
+            heading = " ".join(w.strip("/* ").strip() for w in words if w.strip("/* "))
+            heading = re.sub(r"\s+", " ", heading)
+            out.append((heading, []))
+            open_group = True
             continue
         f = FIELD.match(line) or FIELD_MACRO.match(line)
-        if not f:
-            raise SystemExit(f"locking.py: struct {struct}: cannot read {line.strip()!r}")
-        if not out:
-            raise SystemExit(f"locking.py: struct {struct}: {f.group(1)} has no heading")
+        if not f or "," in line.split("(")[0]:
+            raise SystemExit(f"locking.py: struct {struct}: cannot read {line.strip()!r} "
+                             "(one field per line, no trailing comment)")
+        if f.group(1).startswith("__"):
+            raise SystemExit(f"locking.py: struct {struct}: attribute {f.group(1)!r} "
+                             f"taken for a field name in {line.strip()!r}")
+        if not open_group:
+            raise SystemExit(f"locking.py: struct {struct}: {f.group(1)} has no heading "
+                             "(a blank line ends a group)")
         out[-1][1].append(f.group(1))
     return out
 
