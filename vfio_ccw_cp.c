@@ -18,9 +18,11 @@
  *
  * 2. Translate.  Every TIC gets the host address of its target.  Every
  *    CCW that moves data gets a host IDAL of format-2 IDAWs that address
- *    guest pages pinned for it; guest IDALs are read exactly once.  CCWs
- *    that move no data (count zero, NOP, skipped input) pin nothing, and
- *    pages an earlier CCW of the program pinned are not pinned again.
+ *    guest pages pinned for it, in the order the channel uses them
+ *    (downwards for a read backward); guest IDALs are read exactly
+ *    once.  CCWs that move no data (count zero, NOP, skipped input) pin
+ *    nothing, and pages an earlier CCW of the program pinned are not
+ *    pinned again.
  *
  * The guest is not trusted: every address, count and flag is checked
  * before use, every failure unwinds what was pinned and allocated, and
@@ -99,11 +101,20 @@ static bool ccw_chains(const struct ccw1 *ccw)
 	return ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC);
 }
 
+/*
+ * Read backward: the data address designates the last byte of the area
+ * and the device stores into descending addresses.
+ */
+static bool ccw_is_read_backward(const struct ccw1 *ccw)
+{
+	return (ccw->cmd_code & 0x0f) == 0x0c;
+}
+
 /* Input commands, for which the skip flag suppresses the transfer. */
 static bool ccw_is_input(const struct ccw1 *ccw)
 {
 	return (ccw->cmd_code & 0x03) == 0x02 ||	/* read */
-	       (ccw->cmd_code & 0x0f) == 0x0c ||	/* read backward */
+	       ccw_is_read_backward(ccw) ||
 	       (ccw->cmd_code & 0x0f) == 0x04;		/* sense */
 }
 
@@ -289,26 +300,43 @@ static int cp_translate_tic(struct vfio_ccw_cp *cp, struct ccw1 *ccw)
 }
 
 /*
- * Guest block addresses of one data CCW: from the guest's IDAL (read
- * once, here) or, for a direct address, computed.  Returns the number
- * of blocks or -errno.
+ * The blocks of @bs bytes that @count bytes from @first touch, in the
+ * direction of the transfer: upwards from @first, or downwards from it
+ * for a read backward.
+ */
+static int cp_nr_blocks(u64 first, unsigned int count, unsigned int bs, bool back)
+{
+	unsigned int off = first & (bs - 1);
+
+	return DIV_ROUND_UP((back ? bs - 1 - off : off) + count, bs);
+}
+
+/*
+ * Guest block addresses of one data CCW, in the order the channel uses
+ * them: from the guest's IDAL (read once, here) or, for a direct
+ * address, computed.  The first designates where the transfer starts;
+ * each other one the first byte of its block, or for a read backward
+ * its last.  Returns the number of blocks or -errno.
  */
 static int cp_guest_blocks(struct vfio_ccw_cp *cp, const struct ccw1 *ccw,
 			   u64 *blocks)
 {
 	unsigned int bs = cp_block_size(cp);
+	bool back = ccw_is_read_backward(ccw);
 	u32 cda = dma32_to_u32(ccw->cda);
 	int nr, i, ret;
 
 	if (!(ccw->flags & CCW_FLAG_IDA)) {
 		u64 start = cda;
 
-		if (start + ccw->count > GUEST_ADDR_LIMIT)
+		if (back ? start >= GUEST_ADDR_LIMIT || ccw->count > start + 1 :
+			   start + ccw->count > GUEST_ADDR_LIMIT)
 			return -EINVAL;
-		nr = DIV_ROUND_UP((start & (bs - 1)) + ccw->count, bs);
+		nr = cp_nr_blocks(start, ccw->count, bs, back);
 		blocks[0] = start;
 		for (i = 1; i < nr; i++)
-			blocks[i] = ALIGN_DOWN(start, bs) + (u64)i * bs;
+			blocks[i] = back ? ALIGN_DOWN(start, bs) - (u64)(i - 1) * bs - 1 :
+					   ALIGN_DOWN(start, bs) + (u64)i * bs;
 		return nr;
 	}
 
@@ -321,7 +349,7 @@ static int cp_guest_blocks(struct vfio_ccw_cp *cp, const struct ccw1 *ccw,
 		ret = cp->mem->read(cp->mem_ctx, cda, &first, sizeof(first));
 		if (ret)
 			return ret;
-		nr = DIV_ROUND_UP((first & (bs - 1)) + ccw->count, bs);
+		nr = cp_nr_blocks(first, ccw->count, bs, back);
 		blocks[0] = first;
 		if (nr > 1) {
 			ret = cp->mem->read(cp->mem_ctx, (u64)cda + 8, &blocks[1],
@@ -337,7 +365,7 @@ static int cp_guest_blocks(struct vfio_ccw_cp *cp, const struct ccw1 *ccw,
 		ret = cp->mem->read(cp->mem_ctx, cda, &idaw[0], sizeof(u32));
 		if (ret)
 			return ret;
-		nr = DIV_ROUND_UP((idaw[0] & (bs - 1)) + ccw->count, bs);
+		nr = cp_nr_blocks(idaw[0], ccw->count, bs, back);
 		if (nr > 1) {
 			ret = cp->mem->read(cp->mem_ctx, (u64)cda + 4, &idaw[1],
 					    (nr - 1) * sizeof(u32));
@@ -351,9 +379,9 @@ static int cp_guest_blocks(struct vfio_ccw_cp *cp, const struct ccw1 *ccw,
 			blocks[i] = idaw[i];
 		}
 	}
-	/* Every IDAW but the first starts a block. */
+	/* Every IDAW but the first starts a block, or ends it going backward. */
 	for (i = 1; i < nr; i++)
-		if (blocks[i] & (bs - 1))
+		if ((blocks[i] & (bs - 1)) != (back ? bs - 1 : 0))
 			return -EINVAL;
 	return nr;
 }

@@ -639,6 +639,131 @@ static void vfio_ccw_cp_test_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->cp.pinned, 0);
 }
 
+/* --- read backward ----------------------------------------------------------- */
+
+#define CCW_CMD_READ_BACKWARD	0x0c
+
+/* Guest IDAW formats of a read-backward case. */
+enum cp_rb_idal { RB_DIRECT, RB_IDAL_FMT1, RB_IDAL_FMT2 };
+
+/**
+ * struct cp_rb_case - one READ BACKWARD CCW and what the channel must get
+ * @name: description
+ * @idal: direct address, or a guest IDAL of format 1 or 2 at offset 0x1000
+ * @k4: 4K blocks (format-2 IDAWs only); else 2K
+ * @count: the CCW's count
+ * @addr: guest offset of the last byte (direct), or the guest IDAWs
+ *	(offsets), in the order the channel uses them
+ * @want: guest offsets the host IDAWs must designate, in order; the
+ *	first is where the transfer starts, the others the last byte of
+ *	their block
+ * @nr: entries of @want
+ * @pages: guest pages pinned
+ * @ret: the expected result of the build
+ */
+struct cp_rb_case {
+	const char *name;
+	enum cp_rb_idal idal;
+	bool k4;
+	u16 count;
+	u32 addr[3];
+	u32 want[3];
+	int nr;
+	int pages;
+	int ret;
+};
+
+static const struct cp_rb_case cp_rb_cases[] = {
+	{ "direct, one byte at a page start", RB_DIRECT, false, 1, { 0x2000 },
+	  { 0x2000 }, 1, 1 },
+	{ "direct, 2K, one block", RB_DIRECT, false, 0x100, { 0x20ff }, { 0x20ff }, 1, 1 },
+	{ "direct, 2K, two blocks of a page", RB_DIRECT, false, 0x100, { 0x2880 },
+	  { 0x2880, 0x27ff }, 2, 1 },
+	{ "direct, 2K, across a page", RB_DIRECT, false, 0x100, { 0x207f },
+	  { 0x207f, 0x1fff }, 2, 2 },
+	{ "direct, 4K, three pages", RB_DIRECT, true, 0x1100, { 0x307f },
+	  { 0x307f, 0x2fff, 0x1fff }, 3, 3 },
+	{ "direct, one byte at a page end", RB_DIRECT, true, 1, { 0x2fff }, { 0x2fff }, 1, 1 },
+	{ "format-1 IDAL, 2K", RB_IDAL_FMT1, false, 0x200, { 0x28ff, 0x57ff },
+	  { 0x28ff, 0x57ff }, 2, 2 },
+	{ "format-2 IDAL, 4K", RB_IDAL_FMT2, true, 0x200, { 0x30ff, 0x6fff },
+	  { 0x30ff, 0x6fff }, 2, 2 },
+	{ "format-2 IDAL, 2K", RB_IDAL_FMT2, false, 0x200, { 0x40ff, 0x27ff },
+	  { 0x40ff, 0x27ff }, 2, 2 },
+	{ "format-2 IDAL, one byte", RB_IDAL_FMT2, true, 1, { 0x5000 }, { 0x5000 }, 1, 1 },
+	{ "IDAW not the end of its block", RB_IDAL_FMT2, true, 0x200, { 0x30ff, 0x6000 },
+	  .ret = -EINVAL },
+	{ "format-1 IDAW not the end of its block", RB_IDAL_FMT1, false, 0x200,
+	  { 0x28ff, 0x5000 }, .ret = -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(cp_rb, cp_rb_cases, name);
+
+/*
+ * READ BACKWARD stores into descending addresses from the one the CCW
+ * (or its first IDAW) designates: the pages pinned and the host IDAWs
+ * must be those below it, each later IDAW the last byte of its block.
+ */
+static void vfio_ccw_cp_test_read_backward(struct kunit *test)
+{
+	const struct cp_rb_case *c = test->param_value;
+	struct cp_fixture *f = cp_fixture_new(test);
+	union orb o = orb_at(G(0));
+	struct ccw1 prog[1];
+	struct ccw1 *h;
+	int i;
+
+	o.cmd.c64 = c->idal != RB_IDAL_FMT1;
+	o.cmd.i2k = o.cmd.c64 && !c->k4;
+	if (c->idal == RB_DIRECT) {
+		prog[0] = ccw(CCW_CMD_READ_BACKWARD, SLI, c->count, G(c->addr[0]));
+	} else {
+		prog[0] = ccw(CCW_CMD_READ_BACKWARD, SLI | IDA, c->count, G(0x1000));
+		for (i = 0; i < ARRAY_SIZE(c->addr) && c->addr[i]; i++) {
+			u64 idaw64 = G(c->addr[i]);
+			u32 idaw32 = G(c->addr[i]);
+
+			if (c->idal == RB_IDAL_FMT1)
+				fake_mem_write(f->mem, G(0x1000) + i * 4, &idaw32, 4);
+			else
+				fake_mem_write(f->mem, G(0x1000) + i * 8, &idaw64, 8);
+		}
+	}
+	fake_mem_ccws(f->mem, G(0), prog, 1);
+
+	KUNIT_ASSERT_EQ(test, cp_build(f, o), c->ret);
+	if (c->ret) {
+		KUNIT_EXPECT_FALSE(test, f->cp.active);
+		KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 0);
+		return;
+	}
+	h = host_ccw(f, 0);
+	KUNIT_EXPECT_EQ(test, h->cmd_code, CCW_CMD_READ_BACKWARD);
+	KUNIT_EXPECT_EQ(test, h->flags, SLI | IDA);
+	KUNIT_EXPECT_EQ(test, h->count, c->count);
+	KUNIT_EXPECT_EQ(test, (int)vfio_ccw_cp_orb(&f->cp, 0)->cmd.i2k, !c->k4);
+	for (i = 0; i < c->nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, host_idaw(h, i), fake_mem_phys(f->mem, G(c->want[i])),
+				    "IDAW %d", i);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), c->pages);
+	KUNIT_EXPECT_EQ(test, f->cp.pinned, c->pages);
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_iova_pinned(&f->cp, G(c->want[c->nr - 1]), 1));
+
+	vfio_ccw_cp_free(&f->cp);
+	KUNIT_EXPECT_EQ(test, fake_mem_pinned(f->mem), 0);
+}
+
+/* Below the start of guest memory: refused, not pinned from address 0. */
+static void vfio_ccw_cp_test_read_backward_below_zero(struct kunit *test)
+{
+	struct cp_fixture *f = cp_fixture_new(test);
+	struct ccw1 prog[] = { ccw(CCW_CMD_READ_BACKWARD, SLI, 0x20, 0x10) };
+
+	fake_mem_ccws(f->mem, G(0), prog, 1);
+	KUNIT_EXPECT_EQ(test, cp_build(f, orb_at(G(0))), -EINVAL);
+	KUNIT_EXPECT_EQ(test, f->mem->pin_calls, 0);
+}
+
 /* --- programs that can suspend ------------------------------------------- */
 
 /**
@@ -745,6 +870,8 @@ static struct kunit_case vfio_ccw_cp_test_cases[] = {
 	KUNIT_CASE(vfio_ccw_cp_test_256_ccws),
 	KUNIT_CASE(vfio_ccw_cp_test_257_ccws),
 	KUNIT_CASE_PARAM(vfio_ccw_cp_test_bad, cp_bad_gen_params),
+	KUNIT_CASE_PARAM(vfio_ccw_cp_test_read_backward, cp_rb_gen_params),
+	KUNIT_CASE(vfio_ccw_cp_test_read_backward_below_zero),
 	KUNIT_CASE_PARAM(vfio_ccw_cp_test_suspend, cp_suspend_gen_params),
 	KUNIT_CASE(vfio_ccw_cp_test_iova_pinned),
 	{}

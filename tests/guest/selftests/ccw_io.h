@@ -53,6 +53,7 @@ struct ccw1 {
 #define CCW_CMD_NOOP		0x03
 #define CCW_CMD_BASIC_SENSE	0x04
 #define CCW_CMD_TIC		0x08
+#define CCW_CMD_READ_BACKWARD	0x0c
 #define CCW_CMD_WRITE_CONF	0x21	/* virtio-ccw */
 #define CCW_CMD_READ_CONF	0x22	/* virtio-ccw */
 #define CCW_CMD_SENSE_ID	0xe4

@@ -378,6 +378,12 @@ static int case_ccw_suspend(void)
 	return ret;
 }
 
+static int case_ccw_backward_below_zero(void)
+{
+	ccw_put(&io, PROG, CCW_CMD_READ_BACKWARD, CCW_FLAG_SLI, 0x20, 0x10);
+	return start(ORB_DEFAULT, PROG);
+}
+
 static int case_ccw_fmt0_tic_first(void)
 {
 	/* format 0: command, 24-bit address, flags, zero, count */
@@ -415,6 +421,16 @@ static int case_ida_not_block_start(void)
 	put_idaw64(IDAL, addr(DATA + 0x1000 - 0x80));
 	put_idaw64(IDAL + 8, addr(DATA + 0x2000 + 0x10));
 	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, SENSE_ID_LEN,
+		addr(IDAL));
+	return start(ORB_DEFAULT | ORB_C64, PROG);
+}
+
+static int case_ida_backward_not_block_end(void)
+{
+	/* 256 bytes down from 0x80 past a 4K boundary: two IDAWs */
+	put_idaw64(IDAL, addr(DATA + 0x2000 + 0x7f));
+	put_idaw64(IDAL + 8, addr(DATA + 0x1000));
+	ccw_put(&io, PROG, CCW_CMD_READ_BACKWARD, CCW_FLAG_SLI | CCW_FLAG_IDA, 0x100,
 		addr(IDAL));
 	return start(ORB_DEFAULT | ORB_C64, PROG);
 }
