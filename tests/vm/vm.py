@@ -9,9 +9,11 @@ guest suites.
 
 --machine hercules boots the same kernel under Debian's Hercules with a
 3390 DASD on a 3990 control unit at device number 0120 (a fresh plain
-image, DIR/dasd0120.3390) and a 3215 console at 0009; after Hercules has
-shut down, every @@CKDCHECK the guest announced is checked in the image
-(tests/vm/ckdimage.py) and becomes a row of its own.
+image, DIR/dasd0120.3390), a 3215 console at 0009 and a 3490 tape drive
+at 0580 (an empty AWS file, DIR/tape0580.aws); after Hercules has shut
+down, every @@CKDCHECK the guest announced is checked in the DASD image
+(tests/vm/ckdimage.py) and every @@TAPECHECK in the tape image
+(tests/vm/tapeimage.py), each a row of its own.
 
 The guest (tests/guest/init) reports its results as KTAP on the
 console, among @@ markers (a table of handlers, MARKERS); this runner
@@ -150,6 +152,9 @@ NR_DEVICES = 3
 # program that runs until halted hangs the guest.
 DASD_DEVNO = "0120"
 DASD_CYLS = 40
+# ... and a 3490 tape drive on an AWS file (DIR/tape0580.aws, empty at
+# boot), last, so that the others keep their subchannels.
+TAPE_DEVNO = "0580"
 
 
 def guest_cmdline(args, machine_words):
@@ -161,11 +166,14 @@ def guest_cmdline(args, machine_words):
 
 
 def hercules_setup(args):
-    """Write the image, configuration, parm and rc files: (cmd, env)."""
+    """Write the images, configuration, parm and rc files:
+    (cmd, env, DASD image, tape image)."""
     out = os.path.abspath(args.out)
     image = os.path.join(out, f"dasd{DASD_DEVNO}.3390")
     if os.path.exists(image):
         os.unlink(image)
+    tape = os.path.join(out, f"tape{TAPE_DEVNO}.aws")
+    open(tape, "wb").close()
     subprocess.run(["dasdinit", "-linux", image, "3390-1", "VCCW01", str(DASD_CYLS)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     # The kernel reads one line of parameters after itself from the reader.
@@ -184,12 +192,13 @@ def hercules_setup(args):
                 f"000C 3505 {os.path.abspath(args.kernel)} {parm} "
                 f"{os.path.abspath(args.initrd)} autopad eof\n"
                 f"{DASD_DEVNO} 3390 {image} nosyncio\n"
-                "0009 3215-C /\n")
+                "0009 3215-C /\n"
+                f"{TAPE_DEVNO} 3490 {tape}\n")
     rc = os.path.join(out, "hercules.rc")
     with open(rc, "w") as f:
         f.write("ipl 000c\n")
     env = dict(os.environ, HERCULES_RC=rc)
-    return [emulator("VFIO_CCW_HERCULES", "hercules"), "-d", "-f", cfg], env, image
+    return [emulator("VFIO_CCW_HERCULES", "hercules"), "-d", "-f", cfg], env, image, tape
 
 
 def hercules_quit(proc):
@@ -224,6 +233,40 @@ def check_images(image, checks):
         else:
             rows.append((f"image.{driver}.{test}", "PASS",
                          f"{runs} run(s), {nbytes} bytes as written, read from the image file"))
+    return rows
+
+
+def tape_rows(tape, console):
+    """Rows (tape.<driver>.<variant>) of the tape files the guest
+    announced (@@TAPECHECK <devno> <driver> <variant> <file> <seed>),
+    read from the AWS file, and of their count against @@TAPESENT."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import tapeimage  # pylint: disable=import-outside-toplevel
+
+    checks = console.tape
+    if not checks and not console.tape_sent:
+        return []
+    try:
+        files = tapeimage.read_files(tape)
+    except (OSError, ValueError) as e:
+        return [("tape.open", "FAIL", str(e))]
+    rows = []
+    for c in checks:
+        if len(c) != 5 or c[0] != TAPE_DEVNO or not (c[3].isdigit() and c[4].isdigit()):
+            rows.append(("tape.marker", "FAIL", f"malformed @@TAPECHECK {' '.join(c)}"))
+            continue
+        _, driver, variant, file_no, seed = c
+        why = tapeimage.check(files, int(file_no), int(seed))
+        rows.append((f"tape.{driver}.{variant}", "FAIL" if why else "PASS",
+                     why or f"file {file_no}: {len(tapeimage.BLOCK_LEN)} blocks and a "
+                            "tape mark as written, read from the AWS file"))
+    for sent in console.tape_sent:
+        got = sum(1 for c in checks if len(c) == 5 and c[1] == sent[0])
+        if len(sent) != 2 or not sent[1].isdigit() or got != int(sent[1]):
+            rows.append((f"tape.{sent[0]}.count", "FAIL",
+                         f"guest sent {sent[1:]} tape checks, host got {got}"))
+        else:
+            rows.append((f"tape.{sent[0]}.count", "PASS", f"{got} tape checks"))
     return rows
 
 
@@ -390,6 +433,7 @@ class Console:
         self.section = None
         self.sections = {"dmesg": [], "kmemleak": [], "gcov": []}
         self.ktap, self.said, self.ckd, self.ckd_sent = [], [], [], []
+        self.tape, self.tape_sent = [], []
         self.booted = self.ended = False
         self.results = 0
 
@@ -442,6 +486,12 @@ class Console:
     def ckdsent(self, rest):
         self.ckd_sent.append(rest.split())
 
+    def tapecheck(self, rest):
+        self.tape.append(rest.split())
+
+    def tapesent(self, rest):
+        self.tape_sent.append(rest.split())
+
     def end(self, _rest):
         if not self.ended:
             self.ended = True
@@ -456,6 +506,8 @@ MARKERS = {
     "QMP": Console.qmp_request,
     "CKDCHECK": Console.ckdcheck,
     "CKDSENT": Console.ckdsent,
+    "TAPECHECK": Console.tapecheck,
+    "TAPESENT": Console.tapesent,
     "END": Console.end,
 }
 
@@ -543,10 +595,10 @@ def run(args):
     if os.path.exists(qmp_path):
         os.unlink(qmp_path)
     console_path = os.path.join(args.out, "console.log")
-    env, image = None, None
+    env, image, tape = None, None, None
     hercules = args.machine == "hercules"
     if hercules:
-        cmd, env, image = hercules_setup(args)
+        cmd, env, image, tape = hercules_setup(args)
     else:
         cmd = qemu_cmd(args, qmp_path)
     with open(os.path.join(args.out, "qemu-cmd.txt"), "w") as f:
@@ -570,6 +622,8 @@ def run(args):
     elapsed = time.monotonic() - start
 
     rows = []
+    if tape:
+        rows += tape_rows(tape, console)
     if image:
         # Hercules has written its track cache back and exited.
         rows += image_rows(image, console)
