@@ -68,14 +68,14 @@ class Boot:
 # machine; on the sanitize kernel it follows the faults suite.
 # "bench" runs on one CPU with -icount, so its figures count guest
 # instructions; "scale" with 32 devices; "dasd" under Hercules, with its
-# DASD and tape drive; "nested"
+# DASD, tape drive and unit-record devices; "nested"
 # runs Debian's s390x QEMU and mdevctl inside the guest.
 BOOTS = [
     Boot("sanitize", "sanitize", "lifecycle,kunit,io,async,errno,fuzz", timeout=1800),
     Boot("faults", "sanitize", "faults,race", ["--devices", "4"], 1500),
     Boot("test", "test", "lifecycle,kunit,io,async,stress,errno,trace"),
     Boot("race", "test", "race"),
-    Boot("dasd", "test", "dasd,tape", ["--machine", "hercules"]),
+    Boot("dasd", "test", "dasd,tape,unitrec", ["--machine", "hercules"]),
     Boot("scale", "perf", "scale", ["--devices", "32"], 1200),
     Boot("bench", "perf", "bench", ["--icount"], 2400),
     Boot("nested", "test", "nested", ["--cpu", "qemu", "--smp", "1", "--mem", "3072"],

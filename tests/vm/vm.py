@@ -153,8 +153,13 @@ NR_DEVICES = 3
 DASD_DEVNO = "0120"
 DASD_CYLS = 40
 # ... and a 3490 tape drive on an AWS file (DIR/tape0580.aws, empty at
-# boot), last, so that the others keep their subchannels.
+# boot) and unit-record devices, last, so that the others keep their
+# subchannels: a card reader per driver (its cards from
+# tests/vm/unitrec.py; at the end of its file a reader presents unit
+# exception for good), a printer and a card punch (ASCII files).
 TAPE_DEVNO = "0580"
+UNITREC = {"reader-ours": ("000D", "3505"), "reader-peer": ("000B", "3505"),
+           "printer": ("000E", "1403"), "punch": ("000F", "3525")}
 
 
 def guest_cmdline(args, machine_words):
@@ -174,6 +179,20 @@ def hercules_setup(args):
         os.unlink(image)
     tape = os.path.join(out, f"tape{TAPE_DEVNO}.aws")
     open(tape, "wb").close()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import unitrec  # pylint: disable=import-outside-toplevel
+
+    ur_lines = ""
+    for name, (devno, devtype) in UNITREC.items():
+        path = os.path.join(out, f"{name}.txt")
+        if name.startswith("reader-"):
+            with open(path, "w") as f:
+                f.write(unitrec.cards(name.split("-")[1]))
+            ur_lines += f"{devno} {devtype} {path} ascii eof\n"
+        else:
+            if os.path.exists(path):
+                os.unlink(path)
+            ur_lines += f"{devno} {devtype} {path}" + (" ascii\n" if name == "punch" else "\n")
     subprocess.run(["dasdinit", "-linux", image, "3390-1", "VCCW01", str(DASD_CYLS)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     # The kernel reads one line of parameters after itself from the reader.
@@ -193,7 +212,7 @@ def hercules_setup(args):
                 f"{os.path.abspath(args.initrd)} autopad eof\n"
                 f"{DASD_DEVNO} 3390 {image} nosyncio\n"
                 "0009 3215-C /\n"
-                f"{TAPE_DEVNO} 3490 {tape}\n")
+                f"{TAPE_DEVNO} 3490 {tape}\n" + ur_lines)
     rc = os.path.join(out, "hercules.rc")
     with open(rc, "w") as f:
         f.write("ipl 000c\n")
@@ -267,6 +286,39 @@ def tape_rows(tape, console):
                          f"guest sent {sent[1:]} tape checks, host got {got}"))
         else:
             rows.append((f"tape.{sent[0]}.count", "PASS", f"{got} tape checks"))
+    return rows
+
+
+def unitrec_rows(out, console):
+    """Rows (unitrec.<device>.<tag>.<variant>) of the printer and punch
+    runs the guest announced (@@URCHECK <device> <tag> <variant>), read
+    from the devices' files, and of their count against @@URSENT."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import unitrec  # pylint: disable=import-outside-toplevel
+
+    rows = []
+    for c in console.ur:
+        if len(c) != 3 or c[0] not in ("printer", "punch"):
+            rows.append(("unitrec.marker", "FAIL", f"malformed @@URCHECK {' '.join(c)}"))
+            continue
+        kind, tag, variant = c
+        try:
+            with open(os.path.join(out, f"{kind}.txt"), errors="replace", newline="") as f:
+                content = f.read()
+        except OSError as e:
+            rows.append((f"unitrec.{kind}.{tag}.{variant}", "FAIL", str(e)))
+            continue
+        why = unitrec.check(kind, content, tag, variant)
+        rows.append((f"unitrec.{kind}.{tag}.{variant}", "FAIL" if why else "PASS",
+                     why or f"3 {'lines' if kind == 'printer' else 'cards'} as written, "
+                            f"read from the {kind} file"))
+    for sent in console.ur_sent:
+        got = sum(1 for c in console.ur if len(c) == 3 and c[1] == sent[0])
+        if len(sent) != 2 or not sent[1].isdigit() or got != int(sent[1]):
+            rows.append((f"unitrec.{sent[0]}.count", "FAIL",
+                         f"guest sent {sent[1:]} unit-record checks, host got {got}"))
+        else:
+            rows.append((f"unitrec.{sent[0]}.count", "PASS", f"{got} unit-record checks"))
     return rows
 
 
@@ -433,7 +485,7 @@ class Console:
         self.section = None
         self.sections = {"dmesg": [], "kmemleak": [], "gcov": []}
         self.ktap, self.said, self.ckd, self.ckd_sent = [], [], [], []
-        self.tape, self.tape_sent = [], []
+        self.tape, self.tape_sent, self.ur, self.ur_sent = [], [], [], []
         self.booted = self.ended = False
         self.results = 0
 
@@ -492,6 +544,12 @@ class Console:
     def tapesent(self, rest):
         self.tape_sent.append(rest.split())
 
+    def urcheck(self, rest):
+        self.ur.append(rest.split())
+
+    def ursent(self, rest):
+        self.ur_sent.append(rest.split())
+
     def end(self, _rest):
         if not self.ended:
             self.ended = True
@@ -508,6 +566,8 @@ MARKERS = {
     "CKDSENT": Console.ckdsent,
     "TAPECHECK": Console.tapecheck,
     "TAPESENT": Console.tapesent,
+    "URCHECK": Console.urcheck,
+    "URSENT": Console.ursent,
     "END": Console.end,
 }
 
@@ -624,6 +684,7 @@ def run(args):
     rows = []
     if tape:
         rows += tape_rows(tape, console)
+        rows += unitrec_rows(args.out, console)
     if image:
         # Hercules has written its track cache back and exited.
         rows += image_rows(image, console)
