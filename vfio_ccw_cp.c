@@ -522,6 +522,55 @@ static int cp_translate_ccw(struct vfio_ccw_cp *cp, struct ccw1 *ccw,
 	return cp_translate_data(cp, ccw, res);
 }
 
+/*
+ * Whether a CCW is translated the same way under the command @cmd: the
+ * same direction, and data moved or not.
+ */
+static bool ccw_translates_as(const struct ccw1 *ccw, u8 cmd)
+{
+	struct ccw1 as = *ccw;
+
+	as.cmd_code = cmd;
+	return ccw_is_read_backward(&as) == ccw_is_read_backward(ccw) &&
+	       ccw_moves_no_data(&as) == ccw_moves_no_data(ccw);
+}
+
+/*
+ * Under data chaining the channel ignores the command code of every CCW
+ * after the first: they go on with the chain's operation.  Translation
+ * decides by the command code (which way the data goes, whether any
+ * moves at all), so a data-chained CCW gets the chain's command code,
+ * which changes nothing for the channel; a guest who wrote a NOP there
+ * would otherwise get no data area at all, while the channel still
+ * moves the count's bytes.  A TIC inside a data chain continues it at
+ * its target, which may also be reached otherwise: a target that would
+ * be translated differently under the chain's command is refused.
+ */
+static int cp_data_chains(struct vfio_ccw_cp *cp)
+{
+	int s, i, idx;
+
+	for (s = 0; s < cp->nr_segs; s++) {
+		struct ccw1 *ccw = cp->segs[s].ccw;
+
+		for (i = 1; i < cp->segs[s].nr; i++) {
+			struct vfio_ccw_cp_seg *to;
+
+			if (ccw_is_tic(&ccw[i - 1]) || !(ccw[i - 1].flags & CCW_FLAG_DC))
+				continue;
+			if (!ccw_is_tic(&ccw[i])) {
+				ccw[i].cmd_code = ccw[i - 1].cmd_code;
+				continue;
+			}
+			to = cp_find_seg(cp, dma32_to_u32(ccw[i].cda), &idx);
+			if (to && !ccw_is_tic(&to->ccw[idx]) &&
+			    !ccw_translates_as(&to->ccw[idx], ccw[i - 1].cmd_code))
+				return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
 /* A program that can suspend, refused before anything is pinned. */
 static int cp_check_suspend(struct vfio_ccw_cp *cp)
 {
@@ -601,10 +650,13 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_free);
  * Context: process context, may sleep (pinning takes VFIO's IOMMU
  * locks), so never under the FSM mutex; @cp is the caller's alone.
  * Return: 0 with the program active and its pages pinned; or
- * -EOPNOTSUPP for transport mode, MIDAWs, reserved ORB bits or a
- * program that can suspend (see vfio_ccw_cp_allow_suspend), -EINVAL
+ * -EOPNOTSUPP for transport mode, MIDAWs, reserved ORB bits, a
+ * program that can suspend (see vfio_ccw_cp_allow_suspend) or a data
+ * chain whose TIC target would be translated otherwise, -EINVAL
  * for a malformed program (misaligned or out-of-range address, over
- * 256 CCWs in a segment or 16 segments, a TIC to a TIC or first), the
+ * 256 CCWs in a segment or 16 segments, a TIC to a TIC or first, an
+ * IDAW that does not start a block or, for a read backward, end one, a
+ * direct read backward whose area would start below 0), the
  * errno of guest memory access (-EFAULT, -EINVAL) or -ENOMEM; nothing
  * stays pinned or allocated then.
  */
@@ -630,6 +682,8 @@ int vfio_ccw_cp_build(struct vfio_ccw_cp *cp, const union orb *orb,
 	cp->guest_orb = *orb;
 
 	ret = cp_fetch(cp);
+	if (!ret)
+		ret = cp_data_chains(cp);
 	if (!ret)
 		ret = cp_check_suspend(cp);
 	if (!ret)

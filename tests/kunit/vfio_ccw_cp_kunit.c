@@ -764,6 +764,88 @@ static void vfio_ccw_cp_test_read_backward_below_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->mem->pin_calls, 0);
 }
 
+/* --- data chaining ------------------------------------------------------------ */
+
+#define CCW_CMD_READ	0x02
+#define CCW_CMD_WRITE	0x01
+#define DC		CCW_FLAG_DC
+
+/*
+ * The channel ignores the command code of a data-chained CCW: the
+ * second CCW is translated as the chain's command whatever its own
+ * code says.  Before, a NOP or a skipped "read" there got no data area
+ * (address 0) while the channel still moved its count's bytes, and a
+ * READ after a READ BACKWARD was pinned upwards.
+ */
+static void vfio_ccw_cp_test_data_chain_command(struct kunit *test)
+{
+	static const struct {
+		u8 first, second, second_flags;
+	} rows[] = {
+		{ CCW_CMD_READ, CCW_CMD_NOOP, 0 },
+		{ CCW_CMD_WRITE, CCW_CMD_READ, CCW_FLAG_SKIP },
+		{ CCW_CMD_READ_BACKWARD, CCW_CMD_READ, 0 },
+	};
+	int r;
+
+	for (r = 0; r < ARRAY_SIZE(rows); r++) {
+		struct cp_fixture *f = cp_fixture_new(test);
+		bool back = rows[r].first == CCW_CMD_READ_BACKWARD;
+		struct ccw1 prog[] = {
+			ccw(rows[r].first, DC, 16, G(back ? 0x200f : 0x2000)),
+			ccw(rows[r].second, rows[r].second_flags, 0x100,
+			    G(back ? 0x307f : 0x3000)),
+		};
+		struct ccw1 *h;
+
+		fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+		KUNIT_ASSERT_EQ_MSG(test, cp_build(f, orb_at(G(0))), 0, "row %d", r);
+		h = host_ccw(f, 1);
+		KUNIT_EXPECT_EQ_MSG(test, h->cmd_code, rows[r].first, "row %d", r);
+		KUNIT_EXPECT_TRUE_MSG(test, h->flags & IDA, "row %d: no data area", r);
+		KUNIT_EXPECT_EQ_MSG(test, host_idaw(h, 0),
+				    fake_mem_phys(f->mem, G(back ? 0x307f : 0x3000)), "row %d", r);
+		/* downwards: the rest of the area ends the block below */
+		if (back)
+			KUNIT_EXPECT_EQ(test, host_idaw(h, 1), fake_mem_phys(f->mem, G(0x2fff)));
+		KUNIT_EXPECT_EQ_MSG(test, fake_mem_pinned(f->mem), 2, "row %d", r);
+	}
+}
+
+/*
+ * A TIC inside a data chain continues it at its target: a target that
+ * would be translated otherwise under the chain's command is refused,
+ * one that would not is taken.
+ */
+static void vfio_ccw_cp_test_data_chain_tic(struct kunit *test)
+{
+	static const struct {
+		u8 target;
+		int ret;
+	} rows[] = {
+		{ CCW_CMD_READ_BACKWARD, -EOPNOTSUPP },
+		{ CCW_CMD_NOOP, -EOPNOTSUPP },
+		{ CCW_CMD_READ, 0 },
+		{ CCW_CMD_SENSE_ID, 0 },
+	};
+	int r;
+
+	for (r = 0; r < ARRAY_SIZE(rows); r++) {
+		struct cp_fixture *f = cp_fixture_new(test);
+		struct ccw1 prog[] = {
+			ccw(CCW_CMD_READ, DC, 16, G(0x2000)),
+			ccw(CCW_CMD_TIC, 0, 0, G(0x100)),
+		};
+		struct ccw1 target = ccw(rows[r].target, 0, 0x100, G(0x30ff));
+
+		fake_mem_ccws(f->mem, G(0), prog, ARRAY_SIZE(prog));
+		fake_mem_ccws(f->mem, G(0x100), &target, 1);
+		KUNIT_EXPECT_EQ_MSG(test, cp_build(f, orb_at(G(0))), rows[r].ret, "row %d", r);
+		if (rows[r].ret)
+			KUNIT_EXPECT_EQ_MSG(test, fake_mem_pinned(f->mem), 0, "row %d", r);
+	}
+}
+
 /* --- programs that can suspend ------------------------------------------- */
 
 /**
@@ -872,6 +954,8 @@ static struct kunit_case vfio_ccw_cp_test_cases[] = {
 	KUNIT_CASE_PARAM(vfio_ccw_cp_test_bad, cp_bad_gen_params),
 	KUNIT_CASE_PARAM(vfio_ccw_cp_test_read_backward, cp_rb_gen_params),
 	KUNIT_CASE(vfio_ccw_cp_test_read_backward_below_zero),
+	KUNIT_CASE(vfio_ccw_cp_test_data_chain_command),
+	KUNIT_CASE(vfio_ccw_cp_test_data_chain_tic),
 	KUNIT_CASE_PARAM(vfio_ccw_cp_test_suspend, cp_suspend_gen_params),
 	KUNIT_CASE(vfio_ccw_cp_test_iova_pinned),
 	{}
