@@ -9,11 +9,13 @@ guest suites.
 
 --machine hercules boots the same kernel under Debian's Hercules with a
 3390 DASD on a 3990 control unit at device number 0120 (a fresh plain
-image, DIR/dasd0120.3390), a 3215 console at 0009 and a 3490 tape drive
-at 0580 (an empty AWS file, DIR/tape0580.aws); after Hercules has shut
+image, DIR/dasd0120.3390), a 3215 console at 0009, a 3490 tape drive per
+driver at 0580 and 0581 (empty AWS files, DIR/tape<devno>.aws) and
+unit-record devices (tests/vm/unitrec.py); after Hercules has shut
 down, every @@CKDCHECK the guest announced is checked in the DASD image
-(tests/vm/ckdimage.py) and every @@TAPECHECK in the tape image
-(tests/vm/tapeimage.py), each a row of its own.
+(tests/vm/ckdimage.py), every @@TAPECHECK in its tape image
+(tests/vm/tapeimage.py) and every @@URCHECK in the printer or punch
+file, each a row of its own.
 
 The guest (tests/guest/init) reports its results as KTAP on the
 console, among @@ markers (a table of handlers, MARKERS); this runner
@@ -152,12 +154,13 @@ NR_DEVICES = 3
 # program that runs until halted hangs the guest.
 DASD_DEVNO = "0120"
 DASD_CYLS = 40
-# ... and a 3490 tape drive on an AWS file (DIR/tape0580.aws, empty at
-# boot) and unit-record devices, last, so that the others keep their
-# subchannels: a card reader per driver (its cards from
-# tests/vm/unitrec.py; at the end of its file a reader presents unit
-# exception for good), a printer and a card punch (ASCII files).
-TAPE_DEVNO = "0580"
+# ... and a 3490 tape drive per driver on an AWS file (DIR/tape<devno>.aws,
+# empty at boot: each driver writes from the load point) and unit-record
+# devices, last, so that the others keep their subchannels: a card
+# reader per driver (its cards from tests/vm/unitrec.py; at the end of
+# its file a reader presents unit exception for good), a printer and a
+# card punch (ASCII files).
+TAPE_DEVNOS = {"ours": "0580", "peer": "0581"}
 UNITREC = {"reader-ours": ("000D", "3505"), "reader-peer": ("000B", "3505"),
            "printer": ("000E", "1403"), "punch": ("000F", "3525")}
 
@@ -177,8 +180,10 @@ def hercules_setup(args):
     image = os.path.join(out, f"dasd{DASD_DEVNO}.3390")
     if os.path.exists(image):
         os.unlink(image)
-    tape = os.path.join(out, f"tape{TAPE_DEVNO}.aws")
-    open(tape, "wb").close()
+    tapes = {}
+    for devno in TAPE_DEVNOS.values():
+        tapes[devno] = os.path.join(out, f"tape{devno}.aws")
+        open(tapes[devno], "wb").close()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import unitrec  # pylint: disable=import-outside-toplevel
 
@@ -212,12 +217,12 @@ def hercules_setup(args):
                 f"{os.path.abspath(args.initrd)} autopad eof\n"
                 f"{DASD_DEVNO} 3390 {image} nosyncio\n"
                 "0009 3215-C /\n"
-                f"{TAPE_DEVNO} 3490 {tape}\n" + ur_lines)
+                + "".join(f"{d} 3490 {p}\n" for d, p in tapes.items()) + ur_lines)
     rc = os.path.join(out, "hercules.rc")
     with open(rc, "w") as f:
         f.write("ipl 000c\n")
     env = dict(os.environ, HERCULES_RC=rc)
-    return [emulator("VFIO_CCW_HERCULES", "hercules"), "-d", "-f", cfg], env, image, tape
+    return [emulator("VFIO_CCW_HERCULES", "hercules"), "-d", "-f", cfg], env, image, tapes
 
 
 def hercules_quit(proc):
@@ -255,37 +260,48 @@ def check_images(image, checks):
     return rows
 
 
-def tape_rows(tape, console):
+def tape_rows(tapes, console):
     """Rows (tape.<driver>.<variant>) of the tape files the guest
     announced (@@TAPECHECK <devno> <driver> <variant> <file> <seed>),
-    read from the AWS file, and of their count against @@TAPESENT."""
+    read from the drive's AWS file, and of their count against
+    @@TAPESENT."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import tapeimage  # pylint: disable=import-outside-toplevel
 
-    checks = console.tape
-    if not checks and not console.tape_sent:
-        return []
-    try:
-        files = tapeimage.read_files(tape)
-    except (OSError, ValueError) as e:
-        return [("tape.open", "FAIL", str(e))]
-    rows = []
-    for c in checks:
-        if len(c) != 5 or c[0] != TAPE_DEVNO or not (c[3].isdigit() and c[4].isdigit()):
+    rows, files = [], {}
+    for c in console.tape:
+        if len(c) != 5 or c[0] not in tapes or not (c[3].isdigit() and c[4].isdigit()):
             rows.append(("tape.marker", "FAIL", f"malformed @@TAPECHECK {' '.join(c)}"))
             continue
-        _, driver, variant, file_no, seed = c
-        why = tapeimage.check(files, int(file_no), int(seed))
+        devno, driver, variant, file_no, seed = c
+        try:
+            if devno not in files:
+                files[devno] = tapeimage.read_files(tapes[devno])
+        except (OSError, ValueError) as e:
+            rows.append((f"tape.{driver}.{variant}", "FAIL", f"{tapes[devno]}: {e}"))
+            continue
+        why = tapeimage.check(files[devno], int(file_no), int(seed))
         rows.append((f"tape.{driver}.{variant}", "FAIL" if why else "PASS",
                      why or f"file {file_no}: {len(tapeimage.BLOCK_LEN)} blocks and a "
                             "tape mark as written, read from the AWS file"))
-    for sent in console.tape_sent:
-        got = sum(1 for c in checks if len(c) == 5 and c[1] == sent[0])
-        if len(sent) != 2 or not sent[1].isdigit() or got != int(sent[1]):
-            rows.append((f"tape.{sent[0]}.count", "FAIL",
-                         f"guest sent {sent[1:]} tape checks, host got {got}"))
+    rows += sent_rows("tape", console.tape_sent, console.tape, 1, 5)
+    return rows
+
+
+def sent_rows(kind, sent_lines, checks, driver_field, nfields):
+    """Rows <kind>.<driver>.count: the checks the host got of a driver
+    against the number the guest said it sent."""
+    rows = []
+    for sent in sent_lines:
+        if len(sent) != 2 or not sent[1].isdigit():
+            rows.append((f"{kind}.marker", "FAIL", f"malformed sent line {' '.join(sent)!r}"))
+            continue
+        got = sum(1 for c in checks if len(c) == nfields and c[driver_field] == sent[0])
+        if got != int(sent[1]):
+            rows.append((f"{kind}.{sent[0]}.count", "FAIL",
+                         f"guest sent {sent[1]} {kind} checks, host got {got}"))
         else:
-            rows.append((f"tape.{sent[0]}.count", "PASS", f"{got} tape checks"))
+            rows.append((f"{kind}.{sent[0]}.count", "PASS", f"{got} {kind} checks"))
     return rows
 
 
@@ -312,13 +328,7 @@ def unitrec_rows(out, console):
         rows.append((f"unitrec.{kind}.{tag}.{variant}", "FAIL" if why else "PASS",
                      why or f"3 {'lines' if kind == 'printer' else 'cards'} as written, "
                             f"read from the {kind} file"))
-    for sent in console.ur_sent:
-        got = sum(1 for c in console.ur if len(c) == 3 and c[1] == sent[0])
-        if len(sent) != 2 or not sent[1].isdigit() or got != int(sent[1]):
-            rows.append((f"unitrec.{sent[0]}.count", "FAIL",
-                         f"guest sent {sent[1:]} unit-record checks, host got {got}"))
-        else:
-            rows.append((f"unitrec.{sent[0]}.count", "PASS", f"{got} unit-record checks"))
+    rows += sent_rows("unitrec", console.ur_sent, console.ur, 1, 3)
     return rows
 
 
@@ -655,10 +665,10 @@ def run(args):
     if os.path.exists(qmp_path):
         os.unlink(qmp_path)
     console_path = os.path.join(args.out, "console.log")
-    env, image, tape = None, None, None
+    env, image, tapes = None, None, None
     hercules = args.machine == "hercules"
     if hercules:
-        cmd, env, image, tape = hercules_setup(args)
+        cmd, env, image, tapes = hercules_setup(args)
     else:
         cmd = qemu_cmd(args, qmp_path)
     with open(os.path.join(args.out, "qemu-cmd.txt"), "w") as f:
@@ -682,8 +692,8 @@ def run(args):
     elapsed = time.monotonic() - start
 
     rows = []
-    if tape:
-        rows += tape_rows(tape, console)
+    if tapes:
+        rows += tape_rows(tapes, console)
         rows += unitrec_rows(args.out, console)
     if image:
         # Hercules has written its track cache back and exited.
