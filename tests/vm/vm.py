@@ -649,13 +649,7 @@ def image_rows(image, console):
     rows = check_images(image, [c for c in ckd if len(c) == 8])
     if any(len(c) != 8 for c in ckd):
         rows.append(("image.marker", "FAIL", "malformed @@CKDCHECK line"))
-    for sent in console.ckd_sent:
-        got = sum(1 for c in ckd if len(c) == 8 and c[1] == sent[0])
-        if len(sent) != 2 or not sent[1].isdigit() or got != int(sent[1]):
-            rows.append((f"image.{sent[0]}.count", "FAIL",
-                         f"guest sent {sent[1:]} image checks, host got {got}"))
-        else:
-            rows.append((f"image.{sent[0]}.count", "PASS", f"{got} image checks"))
+    rows += sent_rows("image", console.ckd_sent, ckd, 1, 8)
     return rows
 
 

@@ -272,12 +272,12 @@ void ccw_expect_untouched(struct ccw_io *io, size_t off, size_t len, const char 
 			    ccw_io_addr(io, off + i), p[i]);
 }
 
-void ccw_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off, uint8_t *id,
-		  const char *what)
+void ccw_sense_id_min(struct ccw_io *io, size_t ccw_off, size_t buf_off, size_t min,
+		      uint8_t *id, const char *what)
 {
 	const size_t guard = 16;
 	struct scsw_info s;
-	size_t i, left;
+	size_t i, left, stored;
 	uint8_t *buf;
 	int ret;
 
@@ -290,19 +290,46 @@ void ccw_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off, uint8_t *id
 	if (ret)
 		die("%s: write of the I/O region: %s (%s)", what, strerror(-ret),
 		    errno_name(-ret));
-	ccw_expect_done(&s, ccw_io_addr(io, ccw_off) + 8, 0, what);
+	if (min == SENSE_ID_LEN) {
+		ccw_expect_done(&s, ccw_io_addr(io, ccw_off) + 8, 0, what);
+	} else {
+		if (s.dstat != (DEV_STAT_CHN_END | DEV_STAT_DEV_END) || s.cstat)
+			die("%s: status 0x%02x/0x%02x, not 0x0c/0", what, s.dstat, s.cstat);
+		if (s.count > SENSE_ID_LEN - min)
+			die("%s: %u sense id bytes, fewer than %zu", what,
+			    SENSE_ID_LEN - s.count, min);
+	}
+	stored = SENSE_ID_LEN - s.count;
 	buf = ccw_io_ptr(io, buf_off);
 	if (buf[0] != 0xff)
 		die("%s: sense id byte 0 is 0x%02x, expected 0xff", what, buf[0]);
-	/* Residual 0 claims all 256 bytes were stored: not much pattern left. */
-	for (i = 0, left = 0; i < SENSE_ID_LEN; i++)
-		left += buf[i] == CCW_PATTERN;
-	if (left > 32)
-		die("%s: %zu of 256 sense id bytes not stored", what, left);
+	if (min == SENSE_ID_LEN) {
+		/* Residual 0 claims all 256 bytes were stored: not much pattern left. */
+		for (i = 0, left = 0; i < SENSE_ID_LEN; i++)
+			left += buf[i] == CCW_PATTERN;
+		if (left > 32)
+			die("%s: %zu of 256 sense id bytes not stored", what, left);
+	}
 	ccw_expect_untouched(io, buf_off - guard, guard, what);
-	ccw_expect_untouched(io, buf_off + SENSE_ID_LEN, guard, what);
+	ccw_expect_untouched(io, buf_off + stored, SENSE_ID_LEN - stored + guard, what);
 	if (id)
 		memcpy(id, buf, 7);
+}
+
+void ccw_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off, uint8_t *id,
+		  const char *what)
+{
+	ccw_sense_id_min(io, ccw_off, buf_off, SENSE_ID_LEN, id, what);
+}
+
+void ccw_put_idaw64(struct ccw_io *io, size_t off, uint64_t v)
+{
+	memcpy(ccw_io_ptr(io, off), &v, sizeof(v));
+}
+
+void ccw_put_idaw32(struct ccw_io *io, size_t off, uint32_t v)
+{
+	memcpy(ccw_io_ptr(io, off), &v, sizeof(v));
 }
 
 int ccw_find_region(struct vfio_dev *d, uint32_t subtype, struct vfio_region_info *out)

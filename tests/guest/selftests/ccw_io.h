@@ -182,6 +182,17 @@ void ccw_expect_done(const struct scsw_info *s, uint32_t cpa, uint16_t residual,
  */
 void ccw_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off, uint8_t *id,
 		  const char *what);
+/*
+ * The same for a device that sends fewer bytes (a tape, a card reader):
+ * at least @min, residual as the device says, the bytes past them
+ * untouched.  ccw_sense_id() is @min 256.
+ */
+void ccw_sense_id_min(struct ccw_io *io, size_t ccw_off, size_t buf_off, size_t min,
+		      uint8_t *id, const char *what);
+
+/* Store a format-2 (64-bit) or format-1 (31-bit) IDAW at offset off. */
+void ccw_put_idaw64(struct ccw_io *io, size_t off, uint64_t v);
+void ccw_put_idaw32(struct ccw_io *io, size_t off, uint32_t v);
 
 /* Fill [off, off + len) with the pattern byte; check it is still there. */
 #define CCW_PATTERN 0x5a

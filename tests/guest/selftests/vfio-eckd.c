@@ -838,25 +838,10 @@ static void test_bench(unsigned int cyls)
 	       tracks, mb, mb / tw, mb / tr);
 }
 
-/* A number from the environment, or the default. */
-static unsigned long env_ul(const char *name, unsigned long dflt)
-{
-	const char *v = getenv(name);
-	char *end;
-	unsigned long n;
-
-	if (!v || !*v)
-		return dflt;
-	n = strtoul(v, &end, 0);
-	if (*end)
-		die("%s='%s' is not a number", name, v);
-	return n;
-}
-
 static void eckd_open(const char *path)
 {
-	base_cyl = env_ul("VFIO_CCW_ECKD_CYL", 1);
-	seed = env_ul("VFIO_CCW_ECKD_SEED", 1);
+	base_cyl = vfio_env_ul("VFIO_CCW_ECKD_CYL", 1);
+	seed = vfio_env_ul("VFIO_CCW_ECKD_SEED", 1);
 	if (!base_cyl)
 		die("VFIO_CCW_ECKD_CYL=0 would overwrite the volume label");
 	/*
@@ -943,7 +928,7 @@ TEST_F_TIMEOUT(bench, bench, 1800)
 {
 	test_name = "bench";
 	probe_geometry();
-	test_bench(env_ul("VFIO_CCW_ECKD_CYLS", 2));
+	test_bench(vfio_env_ul("VFIO_CCW_ECKD_CYLS", 2));
 }
 
 TEST_HARNESS_MAIN

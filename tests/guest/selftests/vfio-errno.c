@@ -405,21 +405,11 @@ static int case_ida_misaligned(void)
 	return start(ORB_DEFAULT | ORB_C64, PROG);
 }
 
-static void put_idaw64(size_t off, uint64_t v)
-{
-	memcpy(ccw_io_ptr(&io, off), &v, sizeof(v));
-}
-
-static void put_idaw32(size_t off, uint32_t v)
-{
-	memcpy(ccw_io_ptr(&io, off), &v, sizeof(v));
-}
-
 static int case_ida_not_block_start(void)
 {
 	/* 256 bytes from 0x80 before a 4K boundary: two IDAWs */
-	put_idaw64(IDAL, addr(DATA + 0x1000 - 0x80));
-	put_idaw64(IDAL + 8, addr(DATA + 0x2000 + 0x10));
+	ccw_put_idaw64(&io, IDAL, addr(DATA + 0x1000 - 0x80));
+	ccw_put_idaw64(&io, IDAL + 8, addr(DATA + 0x2000 + 0x10));
 	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, SENSE_ID_LEN,
 		addr(IDAL));
 	return start(ORB_DEFAULT | ORB_C64, PROG);
@@ -428,8 +418,8 @@ static int case_ida_not_block_start(void)
 static int case_ida_backward_not_block_end(void)
 {
 	/* 256 bytes down from 0x80 past a 4K boundary: two IDAWs */
-	put_idaw64(IDAL, addr(DATA + 0x2000 + 0x7f));
-	put_idaw64(IDAL + 8, addr(DATA + 0x1000));
+	ccw_put_idaw64(&io, IDAL, addr(DATA + 0x2000 + 0x7f));
+	ccw_put_idaw64(&io, IDAL + 8, addr(DATA + 0x1000));
 	ccw_put(&io, PROG, CCW_CMD_READ_BACKWARD, CCW_FLAG_SLI | CCW_FLAG_IDA, 0x100,
 		addr(IDAL));
 	return start(ORB_DEFAULT | ORB_C64, PROG);
@@ -437,7 +427,7 @@ static int case_ida_backward_not_block_end(void)
 
 static int case_ida_fmt1_past_2g(void)
 {
-	put_idaw32(IDAL, 0x80000000u | addr(DATA));
+	ccw_put_idaw32(&io, IDAL, 0x80000000u | addr(DATA));
 	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, SENSE_ID_LEN,
 		addr(IDAL));
 	return start(ORB_DEFAULT, PROG);
@@ -445,7 +435,7 @@ static int case_ida_fmt1_past_2g(void)
 
 static int case_ida_idaw_unmapped(void)
 {
-	put_idaw64(IDAL, UNMAPPED);
+	ccw_put_idaw64(&io, IDAL, UNMAPPED);
 	ccw_put(&io, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, SENSE_ID_LEN,
 		addr(IDAL));
 	return start(ORB_DEFAULT | ORB_C64, PROG);

@@ -152,36 +152,6 @@ static void sense(uint8_t *out, const char *what)
 	memcpy(out, ptr(SENSEBUF), 32);
 }
 
-static void put_idaw64(size_t off, uint64_t v)
-{
-	memcpy(ptr(off), &v, sizeof(v));
-}
-
-static void put_idaw32(size_t off, uint32_t v)
-{
-	memcpy(ptr(off), &v, sizeof(v));
-}
-
-/*
- * SENSE ID into 256 bytes with SLI: a 3490 sends 7 (the residual says
- * how many); the 7-byte answer into id.
- */
-static void sense_id(uint8_t *id, const char *what)
-{
-	struct scsw_info s;
-
-	ccw_fill(&io, SENSEBUF, 256);
-	run1(0xe4, CCW_FLAG_SLI, 256, addr(SENSEBUF), ORB_DEFAULT, &s, what);
-	if (s.dstat != (DEV_STAT_CHN_END | DEV_STAT_DEV_END) || s.cstat)
-		die("%s: status 0x%02x/0x%02x", what, s.dstat, s.cstat);
-	if (s.count > 256 - 7)
-		die("%s: %u bytes, fewer than 7", what, 256 - s.count);
-	if (ptr(SENSEBUF)[0] != 0xff)
-		die("%s: byte 0 is 0x%02x, not 0xff", what, ptr(SENSEBUF)[0]);
-	ccw_expect_untouched(&io, SENSEBUF + 256 - s.count, s.count, what);
-	memcpy(id, ptr(SENSEBUF), 7);
-}
-
 /* Compare an area with block i; the guard bytes around it must be intact. */
 static void expect_block(size_t off, unsigned int i, const char *what)
 {
@@ -207,7 +177,7 @@ static void test_ident(void)
 {
 	uint8_t id[7], s[32];
 
-	sense_id(id, "sense id");
+	ccw_sense_id_min(&io, PROG, SENSEBUF, 7, id, "sense id");
 	if (id[4] != 0x34 || id[5] != 0x90)
 		die("SENSE ID: cu %02x%02x dev %02x%02x, not a 3490", id[1], id[2], id[4], id[5]);
 	sense(s, "sense");
@@ -228,8 +198,8 @@ static void test_write(const char *variant)
 	pattern(ptr(b0), 0);
 	run1_ok(TAPE_WRITE, 0, block_len[0], addr(b0), ORB_DEFAULT, 0, "write block 0");
 	pattern(ptr(b1), 1);
-	put_idaw64(IDAL, addr(b1));
-	put_idaw64(IDAL + 8, addr(DATA + AREA + PAGE));
+	ccw_put_idaw64(&io, IDAL, addr(b1));
+	ccw_put_idaw64(&io, IDAL + 8, addr(DATA + AREA + PAGE));
 	run1_ok(TAPE_WRITE, CCW_FLAG_IDA, block_len[1], addr(IDAL), ORB_DEFAULT | ORB_C64, 0,
 		"write block 1 (format-2 IDAL)");
 	pattern(ptr(b2), 2);
@@ -288,15 +258,15 @@ static void test_read_backward(void)
 	expect_block(b2, 2, "read backward block 2");
 
 	prepare(b1, block_len[1]);
-	put_idaw64(IDAL, addr(page1 + 1023));
-	put_idaw64(IDAL + 8, addr(page1 - 1));
+	ccw_put_idaw64(&io, IDAL, addr(page1 + 1023));
+	ccw_put_idaw64(&io, IDAL + 8, addr(page1 - 1));
 	run1_ok(TAPE_READ_BACKWARD, CCW_FLAG_IDA, block_len[1], addr(IDAL),
 		ORB_DEFAULT | ORB_C64, 0, "read backward block 1 (format-2 IDAL)");
 	expect_block(b1, 1, "read backward block 1");
 
 	prepare(b0, block_len[0]);
-	put_idaw32(IDAL, addr(blk0 + 2047));
-	put_idaw32(IDAL + 4, addr(blk0 - 1));
+	ccw_put_idaw32(&io, IDAL, addr(blk0 + 2047));
+	ccw_put_idaw32(&io, IDAL + 4, addr(blk0 - 1));
 	run1_ok(TAPE_READ_BACKWARD, CCW_FLAG_IDA, block_len[0], addr(IDAL), ORB_DEFAULT, 0,
 		"read backward block 0 (format-1 IDAL, 2K)");
 	expect_block(b0, 0, "read backward block 0");
@@ -324,24 +294,9 @@ static void test_load_point(void)
 		sense(sns, "sense after the unit check");
 	if (!(sns[0] | sns[1] | sns[2] | sns[3]))
 		die("sense after the unit check is all zero");
-	sense_id(id, "sense id after the unit check");
+	ccw_sense_id_min(&io, PROG, SENSEBUF, 7, id, "sense id after the unit check");
 	printf("load_point: unit check, sense %02x %02x %02x %02x, drive usable\n",
 	       sns[0], sns[1], sns[2], sns[3]);
-}
-
-/* A number from the environment, or the default. */
-static unsigned long env_ul(const char *name, unsigned long dflt)
-{
-	const char *v = getenv(name);
-	char *end;
-	unsigned long n;
-
-	if (!v || !*v)
-		return dflt;
-	n = strtoul(v, &end, 0);
-	if (*end)
-		die("%s='%s' is not a number", name, v);
-	return n;
 }
 
 FIXTURE(tape) {
@@ -352,8 +307,8 @@ VFIO_CCW_PATHS(tape);
 
 FIXTURE_SETUP(tape)
 {
-	file_no = env_ul("VFIO_CCW_TAPE_FILE", 0);
-	seed = env_ul("VFIO_CCW_TAPE_SEED", 1);
+	file_no = vfio_env_ul("VFIO_CCW_TAPE_FILE", 0);
+	seed = vfio_env_ul("VFIO_CCW_TAPE_SEED", 1);
 	if (!strcmp(variant->path, "cdev")) {
 		file_no += 1;
 		seed += 1;

@@ -120,23 +120,6 @@ static void run(size_t end, uint16_t residual, const char *what)
 	expect_done(&s, end, residual, what);
 }
 
-/* SENSE ID with SLI: unit-record devices send 7 bytes or fewer. */
-static void sense_id(uint8_t *id, const char *what)
-{
-	struct scsw_info s;
-
-	ccw_fill(&io, SENSEBUF, 256);
-	ccw_put(&io, PROG, 0xe4, CCW_FLAG_SLI, 256, addr(SENSEBUF));
-	if (ccw_run(&io, addr(PROG), ORB_DEFAULT, &s, what))
-		die("%s: start refused", what);
-	if (s.dstat != (DEV_STAT_CHN_END | DEV_STAT_DEV_END) || s.cstat)
-		die("%s: status 0x%02x/0x%02x", what, s.dstat, s.cstat);
-	if (s.count > 256 - 4 || ptr(SENSEBUF)[0] != 0xff)
-		die("%s: %u bytes, first 0x%02x", what, 256 - s.count, ptr(SENSEBUF)[0]);
-	ccw_expect_untouched(&io, SENSEBUF + 256 - s.count, s.count, what);
-	memcpy(id, ptr(SENSEBUF), 7);
-}
-
 static void expect_card(size_t off, const char *variant, int n, const char *what)
 {
 	char text[CARD + 1];
@@ -158,7 +141,7 @@ static void test_reader(const char *variant)
 	struct scsw_info s;
 	uint8_t id[7];
 
-	sense_id(id, "sense id");
+	ccw_sense_id_min(&io, PROG, SENSEBUF, 4, id, "sense id");
 	ccw_fill(&io, DATA, 4 * PAGE);
 	ccw_put(&io, PROG, UR_READ, 0, CARD, addr(c1));
 	run(PROG + 8, 0, "read card 1 (across a page)");
@@ -203,7 +186,7 @@ static void test_printer(const char *variant)
 {
 	uint8_t id[7];
 
-	sense_id(id, "sense id");
+	ccw_sense_id_min(&io, PROG, SENSEBUF, 4, id, "sense id");
 	ccw_put(&io, PROG, PRT_SKIP_CH1, 0, 0, 0);
 	run(PROG + 8, 0, "skip to channel 1");
 	print_line(PRT_WRITE_SPACE1, variant, 1, DATA + PAGE - 30, "line 1, space 1 (across a page)");
@@ -223,7 +206,7 @@ static void test_punch(const char *variant)
 	uint8_t id[7];
 	int i;
 
-	sense_id(id, "sense id");
+	ccw_sense_id_min(&io, PROG, SENSEBUF, 4, id, "sense id");
 	for (i = 0; i < 3; i++) {
 		line_text(text, sizeof(text), variant, "punch", i + 1);
 		put_ebcdic(off[i], text, CARD);

@@ -111,6 +111,20 @@ void vfio_open_from_args(struct vfio_dev *d, int *argc, char **argv)
 		die("open %s: %s", cdev ? cdev : uuid, strerror(-ret));
 }
 
+unsigned long vfio_env_ul(const char *name, unsigned long dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoul(v, &end, 0);
+	if (*end)
+		die("%s='%s' is not a number", name, v);
+	return n;
+}
+
 static const char *need_env(const char *name)
 {
 	const char *v = getenv(name);

@@ -35,6 +35,9 @@ void vfio_open_from_args(struct vfio_dev *d, int *argc, char **argv);
 void vfio_open_env(struct vfio_dev *d, const char *path);
 void vfio_close(struct vfio_dev *d);
 
+/* A number from the environment (strtoul, base 0), or @dflt; dies on junk. */
+unsigned long vfio_env_ul(const char *name, unsigned long dflt);
+
 /* Map [vaddr, vaddr + size) at iova for the device's DMA. */
 int vfio_map(struct vfio_dev *d, void *vaddr, uint64_t iova, uint64_t size);
 int vfio_unmap(struct vfio_dev *d, uint64_t iova, uint64_t size);
