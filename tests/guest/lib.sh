@@ -207,17 +207,32 @@ unload_driver() {
 # io_subchannel while its ccw device is still being recognised or set
 # online (virtio-ccw does that asynchronously) lets that late work issue
 # I/O with the next driver's data as io_subchannel's private area: it
-# wrote an ORB over our parent structure, and over upstream's.
+# wrote an ORB over our parent structure, and over upstream's.  The
+# bench kernels have no ccw driver but virtio-ccw's: a device of another
+# control unit (Hercules' DASD, tapes, unit-record devices, CTCs and
+# 3270s) never goes online, and nothing is left to wait for once the
+# ccw device is there.
 ccw_settle() {
 	local i=0 d
 	echo 1 >/proc/cio_settle 2>/dev/null
 	while [ $i -lt 100 ]; do
 		d=$(ls -d "$CSS/devices/$1"/0.* 2>/dev/null | head -n 1)
 		[ -n "$d" ] && [ "$(cat "$d/online" 2>/dev/null)" = 1 ] && break
+		case "$(cat "$d/cutype" 2>/dev/null)" in
+		3832/* | "") ;;
+		*) break ;;
+		esac
 		usleep 100000
 		i=$((i + 1))
 	done
 	echo 1 >/proc/cio_settle 2>/dev/null
+}
+
+# sch_of_devno DEVNO: the subchannel of ccw device DEVNO (0.0.xxxx), or
+# nothing when there is no such device.
+sch_of_devno() {
+	[ -e "/sys/bus/ccw/devices/$1" ] || return 0
+	basename "$(readlink -f "/sys/bus/ccw/devices/$1/..")"
 }
 
 # bind_vfio SCHID: move the subchannel from io_subchannel to vfio_ccw.

@@ -26,7 +26,7 @@ for arg in $(cat /proc/cmdline); do
 done
 
 # The subchannel of the DASD: the parent of its ccw device.
-SCH=$(basename "$(readlink -f /sys/bus/ccw/devices/$DEVNO/..)" 2>/dev/null)
+SCH=$(sch_of_devno $DEVNO)
 
 # Each driver writes its own cylinders with its own seed.
 eckd_env() {

@@ -11,10 +11,6 @@
 # for the host, which finds the run's lines in the device's file after
 # Hercules has shut down; @@URSENT counts them.  The reader's cards are
 # checked by the client: the host wrote them (tests/vm/unitrec.py).
-sch_of() {
-	basename "$(readlink -f "/sys/bus/ccw/devices/$1/..")" 2>/dev/null
-}
-
 unitrec_tests() {
 	local n
 	export VFIO_CCW_UR_TAG=$DRIVER
@@ -36,7 +32,7 @@ unitrec_once() {
 		printer.*) devno=0.0.000e ;;
 		punch.*) devno=0.0.000f ;;
 		esac
-		SCH=$(sch_of $devno)
+		SCH=$(sch_of_devno $devno)
 		if [ -z "$SCH" ]; then
 			result "found_$UR_DEVICE" FAIL "no ccw device $devno (is this the Hercules bench?)"
 			continue
