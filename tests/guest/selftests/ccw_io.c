@@ -322,6 +322,56 @@ void ccw_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off, uint8_t *id
 	ccw_sense_id_min(io, ccw_off, buf_off, SENSE_ID_LEN, id, what);
 }
 
+void ccw_expect_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off,
+			 const char *cutype, const char *devtype, const char *what)
+{
+	char got_cu[16], got_dt[16];
+	uint8_t id[7];
+
+	ccw_sense_id_min(io, ccw_off, buf_off, 7, id, what);
+	snprintf(got_cu, sizeof(got_cu), "%02x%02x/%02x", id[1], id[2], id[3]);
+	snprintf(got_dt, sizeof(got_dt), "%02x%02x/%02x", id[4], id[5], id[6]);
+	if ((cutype && strcmp(cutype, got_cu)) || (devtype && strcmp(devtype, got_dt)))
+		die("%s: SENSE ID %s %s, sysfs says %s %s", what, got_cu, got_dt,
+		    cutype ? cutype : "?", devtype ? devtype : "?");
+	printf("%s: SENSE ID %s %s\n", what, got_cu, got_dt);
+}
+
+void ccw_expect_unsolicited(struct ccw_io *io, uint8_t dstat, int ms, const char *what)
+{
+	struct scsw_info s;
+	uint64_t n = ccw_wait_irq(io, ms);
+
+	if (!n)
+		die("%s: no interrupt within %d ms", what, ms);
+	if (n != 1)
+		die("%s: eventfd counted %llu interrupts", what, (unsigned long long)n);
+	ccw_fetch_result(io, &s, what);
+	if (s.fctl)
+		die("%s: function control 0x%x: not unsolicited (scsw %08x)", what, s.fctl,
+		    s.word0);
+	if (!(s.stctl & SCSW_STCTL_PENDING) || !(s.stctl & SCSW_STCTL_ALERT))
+		die("%s: status control 0x%02x, expected alert + status pending", what,
+		    s.stctl);
+	if (s.dstat != dstat || s.cstat)
+		die("%s: status 0x%02x/0x%02x, expected 0x%02x/0", what, s.dstat, s.cstat,
+		    dstat);
+	printf("%s: unsolicited status 0x%02x (scsw %08x)\n", what, s.dstat, s.word0);
+}
+
+int ccw_concurrent_sense(struct ccw_io *io, uint8_t sense[32])
+{
+	struct ccw_io_region r;
+
+	if (ccw_region_pread(io, &r, sizeof(r), 0) != sizeof(r))
+		die("re-read of the I/O region failed");
+	/* ESW word 1, the extended report word: bit 7, concurrent sense. */
+	if (!(r.irb_area[16] & 0x01))
+		return 0;
+	memcpy(sense, r.irb_area + 32, 32);
+	return 1;
+}
+
 void ccw_put_idaw64(struct ccw_io *io, size_t off, uint64_t v)
 {
 	memcpy(ccw_io_ptr(io, off), &v, sizeof(v));
@@ -330,6 +380,39 @@ void ccw_put_idaw64(struct ccw_io *io, size_t off, uint64_t v)
 void ccw_put_idaw32(struct ccw_io *io, size_t off, uint32_t v)
 {
 	memcpy(ccw_io_ptr(io, off), &v, sizeof(v));
+}
+
+uint8_t ccw_ebcdic(char c)
+{
+	if (c >= 'A' && c <= 'I')
+		return 0xc1 + (c - 'A');
+	if (c >= 'J' && c <= 'R')
+		return 0xd1 + (c - 'J');
+	if (c >= 'S' && c <= 'Z')
+		return 0xe2 + (c - 'S');
+	if (c >= '0' && c <= '9')
+		return 0xf0 + (c - '0');
+	switch (c) {
+	case ' ':
+		return 0x40;
+	case '.':
+		return 0x4b;
+	case '-':
+		return 0x60;
+	case ':':
+		return 0x7a;
+	}
+	die("no EBCDIC for '%c'", c);
+}
+
+void ccw_put_ebcdic(struct ccw_io *io, size_t off, const char *text, size_t len)
+{
+	size_t i, n = strlen(text);
+
+	if (n > len)
+		die("'%s' is longer than %zu", text, len);
+	for (i = 0; i < len; i++)
+		io->mem[off + i] = i < n ? ccw_ebcdic(text[i]) : 0x40;
 }
 
 int ccw_find_region(struct vfio_dev *d, uint32_t subtype, struct vfio_region_info *out)

@@ -190,6 +190,29 @@ void ccw_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off, uint8_t *id
 void ccw_sense_id_min(struct ccw_io *io, size_t ccw_off, size_t buf_off, size_t min,
 		      uint8_t *id, const char *what);
 
+/*
+ * ccw_sense_id_min() of at least 7 bytes, and the control unit and device
+ * types in sysfs's form ("3274/1d", "3278/02") unless NULL: dies when
+ * they differ; prints them.
+ */
+void ccw_expect_sense_id(struct ccw_io *io, size_t ccw_off, size_t buf_off,
+			 const char *cutype, const char *devtype, const char *what);
+
+/*
+ * Unsolicited status: one interrupt within @ms while no start is
+ * outstanding, with exactly device status @dstat, status pending with
+ * alert status and no function; dies otherwise.
+ */
+void ccw_expect_unsolicited(struct ccw_io *io, uint8_t dstat, int ms, const char *what);
+
+/*
+ * After an interrupt with unit check: 1 and the 32 bytes of the IRB's
+ * extended control word in @sense if its extended report word says
+ * concurrent sense (Hercules' devices give it), else 0 (the client must
+ * issue SENSE).  Re-reads the I/O region; dies if that fails.
+ */
+int ccw_concurrent_sense(struct ccw_io *io, uint8_t sense[32]);
+
 /* Store a format-2 (64-bit) or format-1 (31-bit) IDAW at offset off. */
 void ccw_put_idaw64(struct ccw_io *io, size_t off, uint64_t v);
 void ccw_put_idaw32(struct ccw_io *io, size_t off, uint32_t v);
@@ -198,6 +221,14 @@ void ccw_put_idaw32(struct ccw_io *io, size_t off, uint32_t v);
 #define CCW_PATTERN 0x5a
 void ccw_fill(struct ccw_io *io, size_t off, size_t len);
 void ccw_expect_untouched(struct ccw_io *io, size_t off, size_t len, const char *what);
+
+/*
+ * EBCDIC (code page 037) of the characters the device clients write:
+ * A-Z, 0-9, blank, '-', ':' and '.'; dies on any other.
+ */
+uint8_t ccw_ebcdic(char c);
+/* @text in EBCDIC at offset off, padded with blanks to @len bytes. */
+void ccw_put_ebcdic(struct ccw_io *io, size_t off, const char *text, size_t len);
 
 struct vfio_region_info;
 /* Find a region by VFIO_REGION_TYPE_CCW subtype: 0 and its info, or -ENOENT. */

@@ -637,9 +637,7 @@ static void test_search(void)
  */
 static int expect_unit_check(uint8_t *sns, const char *what)
 {
-	struct ccw_io_region rg;
 	struct scsw_info s;
-	uint8_t *irb;
 	int ret, cons;
 
 	ret = run_prog(ORB_DEFAULT, &s, what);
@@ -647,14 +645,8 @@ static int expect_unit_check(uint8_t *sns, const char *what)
 		die("%s: start refused: %s", what, errno_name(-ret));
 	if (!(s.dstat & DEV_STAT_UNIT_CHECK))
 		die("%s: status 0x%02x/0x%02x without unit check", what, s.dstat, s.cstat);
-	if (ccw_region_pread(&io, &rg, sizeof(rg), 0) != sizeof(rg))
-		die("%s: re-read of the I/O region failed", what);
-	irb = rg.irb_area;
-	/* ESW word 1 is the extended report word: bit 7 = concurrent sense. */
-	cons = irb[16] & 0x01;
-	if (cons)
-		memcpy(sns, irb + 32, 32);
-	else
+	cons = ccw_concurrent_sense(&io, sns);
+	if (!cons)
 		sense(sns, what);
 	return cons;
 }

@@ -65,35 +65,6 @@ static uint8_t *ptr(size_t off)
 	return ccw_io_ptr(&io, off);
 }
 
-/* EBCDIC of the characters the lines use: A-Z, 0-9, blank, '-'. */
-static uint8_t ebcdic(char c)
-{
-	if (c >= 'A' && c <= 'I')
-		return 0xc1 + (c - 'A');
-	if (c >= 'J' && c <= 'R')
-		return 0xd1 + (c - 'J');
-	if (c >= 'S' && c <= 'Z')
-		return 0xe2 + (c - 'S');
-	if (c >= '0' && c <= '9')
-		return 0xf0 + (c - '0');
-	if (c == '-')
-		return 0x60;
-	if (c == ' ')
-		return 0x40;
-	die("no EBCDIC for '%c'", c);
-}
-
-/* @text in EBCDIC at @off, padded with blanks to @len. */
-static void put_ebcdic(size_t off, const char *text, size_t len)
-{
-	size_t i, n = strlen(text);
-
-	if (n > len)
-		die("'%s' is longer than %zu", text, len);
-	for (i = 0; i < len; i++)
-		ptr(off)[i] = i < n ? ebcdic(text[i]) : 0x40;
-}
-
 /* What the host wrote: "<TAG> <VARIANT> <WHAT> <n>", upper case. */
 static void line_text(char *out, size_t sz, const char *variant, const char *what, int n)
 {
@@ -129,7 +100,7 @@ static void expect_card(size_t off, const char *variant, int n, const char *what
 	line_text(text, sizeof(text), variant, "card", n);
 	len = strlen(text);
 	for (i = 0; i < CARD; i++)
-		want[i] = i < len ? ebcdic(text[i]) : 0x40;
+		want[i] = i < len ? ccw_ebcdic(text[i]) : 0x40;
 	if (memcmp(ptr(off), want, CARD))
 		die("%s: card %d is not the EBCDIC of '%s'", what, n, text);
 	ccw_expect_untouched(&io, off + CARD, 64, what);
@@ -177,7 +148,7 @@ static void print_line(uint8_t cmd, const char *variant, int n, size_t off, cons
 	char text[64];
 
 	line_text(text, sizeof(text), variant, "line", n);
-	put_ebcdic(off, text, 60);
+	ccw_put_ebcdic(&io, off, text, 60);
 	ccw_put(&io, PROG, cmd, 0, 60, addr(off));
 	run(PROG + 8, 0, what);
 }
@@ -209,7 +180,7 @@ static void test_punch(const char *variant)
 	ccw_sense_id_min(&io, PROG, SENSEBUF, 4, id, "sense id");
 	for (i = 0; i < 3; i++) {
 		line_text(text, sizeof(text), variant, "punch", i + 1);
-		put_ebcdic(off[i], text, CARD);
+		ccw_put_ebcdic(&io, off[i], text, CARD);
 		ccw_put(&io, PROG, UR_WRITE, 0, CARD, addr(off[i]));
 		run(PROG + 8, 0, "punch a card");
 	}

@@ -134,22 +134,31 @@ static const char *need_env(const char *name)
 	return v;
 }
 
-void vfio_open_env(struct vfio_dev *d, const char *path)
+void vfio_open_env_as(struct vfio_dev *d, const char *path, const char *prefix)
 {
+	char group[64], uuid[64], cdev[64];
 	const char *what;
 	int ret;
 
+	snprintf(group, sizeof(group), "%s_GROUP", prefix);
+	snprintf(uuid, sizeof(uuid), "%s_UUID", prefix);
+	snprintf(cdev, sizeof(cdev), "%s_CDEV", prefix);
 	if (!strcmp(path, "container")) {
-		what = need_env("VFIO_CCW_UUID");
-		ret = vfio_open_container(d, need_env("VFIO_CCW_GROUP"), what);
+		what = need_env(uuid);
+		ret = vfio_open_container(d, need_env(group), what);
 	} else if (!strcmp(path, "cdev")) {
-		what = need_env("VFIO_CCW_CDEV");
+		what = need_env(cdev);
 		ret = vfio_open_cdev(d, what);
 	} else {
 		die("no way to open a device called '%s'", path);
 	}
 	if (ret)
 		die("open %s through the %s: %s", what, path, strerror(-ret));
+}
+
+void vfio_open_env(struct vfio_dev *d, const char *path)
+{
+	vfio_open_env_as(d, path, "VFIO_CCW");
 }
 
 void vfio_close(struct vfio_dev *d)

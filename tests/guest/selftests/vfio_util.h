@@ -33,6 +33,8 @@ void vfio_open_from_args(struct vfio_dev *d, int *argc, char **argv);
  * VFIO_CCW_CDEV.  Dies when they are missing or the open fails.
  */
 void vfio_open_env(struct vfio_dev *d, const char *path);
+/* The same from PREFIX_GROUP, PREFIX_UUID, PREFIX_CDEV (a second device). */
+void vfio_open_env_as(struct vfio_dev *d, const char *path, const char *prefix);
 void vfio_close(struct vfio_dev *d);
 
 /* A number from the environment (strtoul, base 0), or @dflt; dies on junk. */
