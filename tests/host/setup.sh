@@ -12,7 +12,7 @@ set -euo pipefail
 
 # cross compiler; qemu-system-s390x; sparse; kernel build; initramfs,
 # headers and depmod; vm.py, kunit.py and checkpatch; dpkg-deb; the
-# DASD bench (hercules, dasdinit); the packaging tests (dkms); the
+# Hercules bench (hercules, dasdinit; s3270, the 3270 terminal); the packaging tests (dkms); the
 # benchmark plot (gnuplot)
 PACKAGES=(
 	gcc-s390x-linux-gnu libc6-dev-s390x-cross
@@ -22,7 +22,7 @@ PACKAGES=(
 	cpio rsync kmod xz-utils gzip
 	python3 perl
 	dpkg-dev
-	hercules
+	hercules s3270
 	dkms
 	gnuplot-nox
 )

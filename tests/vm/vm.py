@@ -10,12 +10,15 @@ guest suites.
 --machine hercules boots the same kernel under Debian's Hercules with a
 3390 DASD on a 3990 control unit at device number 0120 (a fresh plain
 image, DIR/dasd0120.3390), a 3215 console at 0009, a 3490 tape drive per
-driver at 0580 and 0581 (empty AWS files, DIR/tape<devno>.aws) and
-unit-record devices (tests/vm/unitrec.py); after Hercules has shut
+driver at 0580 and 0581 (empty AWS files, DIR/tape<devno>.aws) and one
+without a tape at 0582 and 0583 (mounted when the guest asks), then
+unit-record devices (tests/vm/unitrec.py), a 3270 display at 0700
+whose terminal user is s3270 (tests/vm/tn3270.py) and a CTC link (two
+3088s at 0E40 and 0E41, connected to each other); after Hercules has shut
 down, every @@CKDCHECK the guest announced is checked in the DASD image
 (tests/vm/ckdimage.py), every @@TAPECHECK in its tape image
 (tests/vm/tapeimage.py) and every @@URCHECK in the printer or punch
-file, each a row of its own.
+file, each a row of its own, as is every 3270 screen the client saw.
 
 The guest (tests/guest/init) reports its results as KTAP on the
 console, among @@ markers (a table of handlers, MARKERS); this runner
@@ -39,6 +42,7 @@ import argparse
 import base64
 import json
 import os
+import random
 import re
 import select
 import socket
@@ -161,8 +165,40 @@ DASD_CYLS = 40
 # its file a reader presents unit exception for good), a printer and a
 # card punch (ASCII files).
 TAPE_DEVNOS = {"ours": "0580", "peer": "0581"}
+# ... and a drive per driver without a tape: an automatic-operator rule
+# mounts an empty one (DIR/tape<devno>.aws) when the guest prints
+# "@@TAPEMOUNT <devno>".
+MOUNT_DEVNOS = {"ours": "0582", "peer": "0583"}
 UNITREC = {"reader-ours": ("000D", "3505"), "reader-peer": ("000B", "3505"),
            "printer": ("000E", "1403"), "punch": ("000F", "3525")}
+# ... then a 3270 display (a tn3270 client, tests/vm/tn3270.py, connects
+# to Hercules' console port when the guest asks) and a channel-to-channel
+# link: two 3088s, Hercules' CTCE devices, connected to each other over
+# the loopback (each listens on an even port and the one after it).
+TN3270_DEVNO = "0700"
+CTC_DEVNOS = ("0E40", "0E41")
+
+
+def free_ports(count, step):
+    """COUNT loopback ports, each with the STEP - 1 after it free too."""
+    ports = []
+    rng = random.Random()
+    while len(ports) < count:
+        base = rng.randrange(20000, 60000, 2)
+        socks = []
+        try:
+            for port in range(base, base + step):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.bind(("0.0.0.0", port))
+            if base not in ports:
+                ports.append(base)
+        except OSError:
+            pass
+        finally:
+            for sock in socks:
+                sock.close()
+    return ports
 
 
 def guest_cmdline(args, machine_words):
@@ -175,7 +211,7 @@ def guest_cmdline(args, machine_words):
 
 def hercules_setup(args):
     """Write the images, configuration, parm and rc files:
-    (cmd, env, DASD image, tape image)."""
+    (cmd, env, DASD image, tape images, console port)."""
     out = os.path.abspath(args.out)
     image = os.path.join(out, f"dasd{DASD_DEVNO}.3390")
     if os.path.exists(image):
@@ -209,20 +245,32 @@ def hercules_setup(args):
     parm = os.path.join(out, "parm.txt")
     with open(parm, "w") as f:
         f.write(cmdline + "\n")
+    cnslport, ctc_a, ctc_b = free_ports(1, 1) + free_ports(2, 2)
+    comm_lines = (f"{TN3270_DEVNO} 3270\n"
+                  f"{CTC_DEVNOS[0]} 3088 CTCE {ctc_a} 127.0.0.1 {ctc_b}\n"
+                  f"{CTC_DEVNOS[1]} 3088 CTCE {ctc_b} 127.0.0.1 {ctc_a}\n")
     cfg = os.path.join(out, "hercules.cnf")
     with open(cfg, "w") as f:
         f.write("CPUSERIAL 000611\nCPUMODEL 2097\nMAINSIZE 1024\nNUMCPU 1\n"
                 "ARCHMODE z/Arch\nOSTAILOR LINUX\nPANRATE SLOW\n"
+                f"CNSLPORT 127.0.0.1:{cnslport}\n"
                 f"000C 3505 {os.path.abspath(args.kernel)} {parm} "
                 f"{os.path.abspath(args.initrd)} autopad eof\n"
                 f"{DASD_DEVNO} 3390 {image} nosyncio\n"
                 "0009 3215-C /\n"
-                + "".join(f"{d} 3490 {p}\n" for d, p in tapes.items()) + ur_lines)
+                + "".join(f"{d} 3490 {p}\n" for d, p in tapes.items())
+                + "".join(f"{d} 3490 *\n" for d in MOUNT_DEVNOS.values())
+                + ur_lines + comm_lines)
+    for devno in MOUNT_DEVNOS.values():
+        open(os.path.join(out, f"tape{devno}.aws"), "wb").close()
     rc = os.path.join(out, "hercules.rc")
     with open(rc, "w") as f:
-        f.write("ipl 000c\n")
+        f.write(f"hao tgt @@TAPEMOUNT ({'|'.join(MOUNT_DEVNOS.values())})\n"
+                f"hao cmd devinit $1 {out}/tape$1.aws\n"
+                "ipl 000c\n")
     env = dict(os.environ, HERCULES_RC=rc)
-    return [emulator("VFIO_CCW_HERCULES", "hercules"), "-d", "-f", cfg], env, image, tapes
+    return ([emulator("VFIO_CCW_HERCULES", "hercules"), "-d", "-f", cfg], env, image, tapes,
+            cnslport)
 
 
 def hercules_quit(proc):
@@ -498,6 +546,7 @@ class Console:
         self.tape, self.tape_sent, self.ur, self.ur_sent = [], [], [], []
         self.booted = self.ended = False
         self.results = 0
+        self.terminal = None    # tn3270.Terminal, on the Hercules bench
 
     def feed(self, whole):
         # Markers start a line; Hercules' 3215 console can lose a newline
@@ -560,6 +609,16 @@ class Console:
     def ursent(self, rest):
         self.ur_sent.append(rest.split())
 
+    def tn3270(self, rest):
+        if self.terminal:
+            self.terminal.marker(rest)
+        else:
+            self.log.write(f"[host] no terminal for @@TN3270 {rest} (not the Hercules bench)\n")
+
+    def tn3270sent(self, rest):
+        if self.terminal:
+            self.terminal.sent.append(rest.split())
+
     def end(self, _rest):
         if not self.ended:
             self.ended = True
@@ -578,6 +637,8 @@ MARKERS = {
     "TAPESENT": Console.tapesent,
     "URCHECK": Console.urcheck,
     "URSENT": Console.ursent,
+    "TN3270": Console.tn3270,
+    "TN3270SENT": Console.tn3270sent,
     "END": Console.end,
 }
 
@@ -659,10 +720,10 @@ def run(args):
     if os.path.exists(qmp_path):
         os.unlink(qmp_path)
     console_path = os.path.join(args.out, "console.log")
-    env, image, tapes = None, None, None
+    env, image, tapes, cnslport = None, None, None, None
     hercules = args.machine == "hercules"
     if hercules:
-        cmd, env, image, tapes = hercules_setup(args)
+        cmd, env, image, tapes, cnslport = hercules_setup(args)
     else:
         cmd = qemu_cmd(args, qmp_path)
     with open(os.path.join(args.out, "qemu-cmd.txt"), "w") as f:
@@ -677,15 +738,25 @@ def run(args):
         # Everything before @@END is out: Hercules is done then.
         console = Console(args, Qmp(qmp_path), log,
                           (lambda: hercules_quit(proc)) if hercules else (lambda: None))
+        if cnslport:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import tn3270  # pylint: disable=import-outside-toplevel
+
+            console.terminal = tn3270.Terminal(cnslport, args.out,
+                                               lambda text: log.write(f"[host] {text}\n"))
         timed_out = read_console(args, proc, console, log, hercules)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if console.terminal:
+            console.terminal.finish()
     elapsed = time.monotonic() - start
 
     rows = []
+    if console.terminal:
+        rows += console.terminal.rows()
     if tapes:
         rows += tape_rows(tapes, console)
         rows += unitrec_rows(args.out, console)

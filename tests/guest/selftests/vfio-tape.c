@@ -22,6 +22,13 @@
  *                  returns the drive's own sense bytes; the drive then
  *                  answers SENSE ID as before
  *
+ * Fixture "mount" (-f mount), on a drive of its own without a tape: not
+ * ready (unit check, intervention required); the host mounts an empty
+ * tape when asked (@@TAPEMOUNT): its device end arrives while idle, as
+ * unsolicited status; REWIND UNLOAD leaves the drive not ready; mounted
+ * again, a read past the end of the recorded data ends in a unit check,
+ * nothing stored.
+ *
  * Block i of a file is a pattern fixed by (seed, i), the seed from
  * VFIO_CCW_TAPE_SEED (the cdev variant the next one).  The write test
  * prints one line
@@ -57,6 +64,7 @@
 #define TAPE_READ		0x02
 #define TAPE_SENSE		0x04
 #define TAPE_REWIND		0x07
+#define TAPE_REWIND_UNLOAD	0x0f
 #define TAPE_READ_BACKWARD	0x0c
 #define TAPE_WTM		0x1f
 #define TAPE_BSB		0x27
@@ -64,6 +72,8 @@
 #define TAPE_FSB		0x37
 #define TAPE_FSF		0x3f
 #define TAPE_MODE_SET		0xdb
+
+#define SENSE0_INTERVENTION	0x40	/* sense byte 0: intervention required */
 
 #define NR_BLOCKS	3
 static const unsigned int block_len[NR_BLOCKS] = { 4000, 2048, 12000 };
@@ -275,7 +285,6 @@ static void test_read_backward(void)
 
 static void test_load_point(void)
 {
-	struct ccw_io_region rg;
 	struct scsw_info s;
 	uint8_t sns[32], id[7];
 
@@ -285,18 +294,91 @@ static void test_load_point(void)
 	if (!(s.dstat & DEV_STAT_UNIT_CHECK))
 		die("backspace block at load point: status 0x%02x/0x%02x without unit check",
 		    s.dstat, s.cstat);
-	if (ccw_region_pread(&io, &rg, sizeof(rg), 0) != sizeof(rg))
-		die("re-read of the I/O region failed");
-	/* ESW word 1, bit 7: concurrent sense in the IRB. */
-	if (rg.irb_area[16] & 0x01)
-		memcpy(sns, rg.irb_area + 32, sizeof(sns));
-	else
+	if (!ccw_concurrent_sense(&io, sns))
 		sense(sns, "sense after the unit check");
 	if (!(sns[0] | sns[1] | sns[2] | sns[3]))
 		die("sense after the unit check is all zero");
 	ccw_sense_id_min(&io, PROG, SENSEBUF, 7, id, "sense id after the unit check");
 	printf("load_point: unit check, sense %02x %02x %02x %02x, drive usable\n",
 	       sns[0], sns[1], sns[2], sns[3]);
+}
+
+/* A one-CCW program that must end in a unit check: its sense bytes. */
+static void expect_unit_check(uint8_t cmd, uint8_t flags, uint16_t count, size_t data,
+			      uint8_t sns[32], const char *what)
+{
+	struct scsw_info s;
+
+	run1(cmd, flags, count, count ? addr(data) : 0, ORB_DEFAULT, &s, what);
+	if (!(s.dstat & DEV_STAT_UNIT_CHECK))
+		die("%s: status 0x%02x/0x%02x without unit check", what, s.dstat, s.cstat);
+	if (!ccw_concurrent_sense(&io, sns))
+		sense(sns, what);
+	printf("%s: unit check, status 0x%02x/0x%02x, sense %02x %02x %02x %02x\n", what,
+	       s.dstat, s.cstat, sns[0], sns[1], sns[2], sns[3]);
+}
+
+static void expect_not_ready(const char *what)
+{
+	uint8_t sns[32];
+
+	expect_unit_check(TAPE_REWIND, 0, 0, 0, sns, what);
+	if (!(sns[0] & SENSE0_INTERVENTION))
+		die("%s: sense byte 0 0x%02x: no intervention required", what, sns[0]);
+}
+
+/* The host mounts the empty tape on request; its device end comes unsolicited. */
+static void mount(const char *devno)
+{
+	ccw_expect_no_irq(&io, 200, "idle, no tape");
+	/* tests/vm/vm.py's automatic-operator rule mounts an empty tape */
+	printf("@@TAPEMOUNT %s\n", devno);
+	ccw_expect_unsolicited(&io, DEV_STAT_DEV_END, 60000, "tape mounted");
+	control(TAPE_REWIND, "rewind the mounted tape");
+}
+
+/*
+ * REWIND UNLOAD: channel end and device end, clean or (as Hercules ends
+ * it, and after a read past the end) with a unit check that says the
+ * drive is not ready now; then it is not ready.
+ */
+static void unload(const char *what)
+{
+	struct scsw_info s;
+	uint8_t sns[32];
+
+	run1(TAPE_REWIND_UNLOAD, 0, 0, 0, ORB_DEFAULT, &s, what);
+	if (s.dstat & DEV_STAT_UNIT_CHECK) {
+		if (!(s.dstat & DEV_STAT_CHN_END) || s.cstat)
+			die("%s: status 0x%02x/0x%02x", what, s.dstat, s.cstat);
+		if (!ccw_concurrent_sense(&io, sns))
+			sense(sns, what);
+		if (!(sns[0] & SENSE0_INTERVENTION))
+			die("%s: unit check, sense %02x %02x %02x %02x", what, sns[0], sns[1],
+			    sns[2], sns[3]);
+		printf("%s: unit check, sense %02x %02x %02x %02x: unloaded\n", what, sns[0],
+		       sns[1], sns[2], sns[3]);
+	} else {
+		ccw_expect_done(&s, addr(PROG + 8), 0, what);
+	}
+	expect_not_ready("rewind after the unload");
+}
+
+static void test_mount(const char *devno)
+{
+	size_t area = DATA + PAGE - 100;
+	uint8_t sns[32], id[7];
+
+	ccw_sense_id_min(&io, PROG, SENSEBUF, 7, id, "sense id, no tape");
+	expect_not_ready("rewind, no tape");
+	mount(devno);
+	unload("rewind unload");
+	mount(devno);
+	prepare(area, 4096);
+	expect_unit_check(TAPE_READ, CCW_FLAG_SLI, 4096, area, sns, "read past the end of the tape");
+	ccw_expect_untouched(&io, area - 64, 4096 + 128, "read past the end of the tape");
+	unload("rewind unload after the end");
+	ccw_sense_id_min(&io, PROG, SENSEBUF, 7, id, "sense id after the unload");
 }
 
 FIXTURE(tape) {
@@ -348,6 +430,40 @@ TEST_F_TIMEOUT(tape, read_backward, 300)
 TEST_F_TIMEOUT(tape, load_point, 300)
 {
 	test_load_point();
+}
+
+/*
+ * A drive without a tape (VFIO_CCW_DEVNO, its last four digits are
+ * Hercules' device number): not ready; its device end when the host
+ * mounts an empty tape comes while idle; a read past the end of the
+ * recorded data and a rewind after REWIND UNLOAD end in unit checks.
+ */
+FIXTURE(mount) {
+	int unused;
+};
+
+VFIO_CCW_PATHS(mount);
+
+FIXTURE_SETUP(mount)
+{
+	vfio_open_env(&d, variant->path);
+	ccw_io_init(&io, &d, GUEST_IOVA, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(mount)
+{
+	ccw_io_fini(&io);
+	vfio_close(&d);
+	vfio_ccw_expect_unpinned("closing", 1);
+}
+
+TEST_F_TIMEOUT(mount, mount, 300)
+{
+	const char *devno = getenv("VFIO_CCW_DEVNO");
+
+	if (!devno || strlen(devno) < 4)
+		die("VFIO_CCW_DEVNO is not set (the drive's device number)");
+	test_mount(devno + strlen(devno) - 4);
 }
 
 TEST_HARNESS_MAIN
