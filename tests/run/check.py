@@ -58,6 +58,9 @@ class Boot:
     timeout: int = 900
     nested: bool = False    # the initramfs with QEMU and mdevctl
     peer: bool = True       # make compare runs it with upstream's driver
+    # suites the gate runs with upstream's driver too, for the column
+    # beside ours (no other driver has been tested on these devices)
+    gate_peer: str = ""
 
 
 # The boots, longest first.  Each runs one driver; the kunit suite is
@@ -68,14 +71,15 @@ class Boot:
 # machine; on the sanitize kernel it follows the faults suite.
 # "bench" runs on one CPU with -icount, so its figures count guest
 # instructions; "scale" with 32 devices; "dasd" under Hercules, with its
-# DASD, tape drive and unit-record devices; "nested"
+# DASD, tape drives, unit-record devices, 3270 and CTCs; "nested"
 # runs Debian's s390x QEMU and mdevctl inside the guest.
 BOOTS = [
     Boot("sanitize", "sanitize", "lifecycle,kunit,io,async,errno,fuzz", timeout=1800),
     Boot("faults", "sanitize", "faults,race", ["--devices", "4"], 1500),
     Boot("test", "test", "lifecycle,kunit,io,async,stress,errno,trace"),
     Boot("race", "test", "race"),
-    Boot("dasd", "test", "dasd,tape,unitrec", ["--machine", "hercules"]),
+    Boot("dasd", "test", "dasd,tape,unitrec,tn3270,ctc", ["--machine", "hercules"],
+         gate_peer="tape,unitrec,tn3270,ctc"),
     Boot("scale", "perf", "scale", ["--devices", "32"], 1200),
     Boot("bench", "perf", "bench", ["--icount"], 2400),
     Boot("nested", "test", "nested", ["--cpu", "qemu", "--smp", "1", "--mem", "3072"],
@@ -213,11 +217,12 @@ def kbuild(flavour):
                           text=True, check=True).stdout.strip()
 
 
-def boot_part(boot, driver, out, extra):
-    """The part a boot adds to parts.json, and the vm.py command."""
+def boot_part(boot, driver, out, extra, suites=None):
+    """The part a boot adds to parts.json, and the vm.py command (SUITES
+    instead of the boot's own)."""
     name = boot.name if driver == "ours" else f"{boot.name}-peer"
-    suites = boot.suites if driver == "ours" else \
-        ",".join(s for s in boot.suites.split(",") if s != "kunit")
+    suites = suites or (boot.suites if driver == "ours" else
+                        ",".join(s for s in boot.suites.split(",") if s != "kunit"))
     d = os.path.join(out, name)
     machine = "hercules" if "hercules" in boot.args else "qemu"
     part = {
@@ -314,12 +319,13 @@ def plan(args, out):
         sched.add(Job(key, cmd, needs=needs))
         last_initrd[b.flavour] = key
 
-    drivers = ["ours", "peer"] if args.compare or args.long else ["ours"]
+    compare = args.compare or args.long
     for b in boots:
-        for driver in drivers:
+        for driver in ["ours", "peer"] if compare or b.gate_peer else ["ours"]:
             if driver == "peer" and not b.peer:
                 continue
-            part, cmd, d = boot_part(b, driver, out, extra)
+            part, cmd, d = boot_part(b, driver, out, extra,
+                                     b.gate_peer if driver == "peer" and not compare else None)
             parts.append(part)
             key = f"initrd-{b.flavour}{'-nested' if b.nested else ''}"
             sched.add(Job(part["name"], cmd, needs=[key],

@@ -288,7 +288,7 @@ def counts(rows):
 def summary(run_dir):
     meta = load_parts(run_dir)
     ksrc = meta["ksrc"]
-    everything = []
+    everything, verdicts = [], {}
     print()
     for part in meta["parts"]:
         peer = part.get("driver", "ours") == "peer"
@@ -296,10 +296,19 @@ def summary(run_dir):
         c = counts(rows)
         wall = f", {part['seconds']:.0f} s" if "seconds" in part else ""
         if peer:
-            # upstream's driver is there to be read, never to fail a run
+            # upstream's driver is there to be read, never to fail a run:
+            # its rows whose verdict differs from ours, beside ours
             print(f"{part['name']} (upstream's, not counted): {c['PASS']} passed, "
                   f"{c['FAIL']} failed, {c['SKIP']} skipped{wall}")
+            base = part["name"][:-len("-peer")]
+            for r in rows:
+                mine = verdicts.get(base + r.name[len(part["name"]):])
+                if r.verdict != "PASS" and mine != r.verdict:
+                    print(f"  upstream {r.verdict:4} ours {mine or '-':4} "
+                          f"{base}{r.name[len(part['name']):]}"
+                          + (f"  -- {r.reason}" if r.reason else ""))
             continue
+        verdicts.update((r.name, r.verdict) for r in rows)
         everything += rows
         print(f"{part['name']}: {c['PASS']} passed, {c['FAIL']} failed, "
               f"{c['SKIP']} skipped{wall}")
