@@ -21,9 +21,10 @@
  *
  * The host acts on lines this program prints (tests/vm/tn3270.py):
  *   @@TN3270 CONNECT|TYPE|DISCONNECT <devno> <tag> <variant>
- * types "TYPED <TAG> <VARIANT>" and checks the screens.  No status the device did not ask
- * for may arrive: a start's interrupt is the start's only one.  For our
- * driver no page may stay pinned once the device is closed.
+ * types "TYPED <TAG> <VARIANT>" and checks the screens.  No status the
+ * device did not ask for may arrive: a start's interrupt is the start's
+ * only one.  For our driver no page may stay pinned once the device is
+ * closed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -153,11 +154,6 @@ static void ident(const char *what)
 {
 	ccw_expect_sense_id(&io, PROG, SENSEBUF, getenv("VFIO_CCW_CUTYPE"),
 			    getenv("VFIO_CCW_DEVTYPE"), what);
-}
-
-static void expect_unsolicited(uint8_t dstat, int ms, const char *what)
-{
-	ccw_expect_unsolicited(&io, dstat, ms, what);
 }
 
 /*
@@ -316,14 +312,14 @@ static void test_session(const char *variant)
 
 	ccw_expect_no_irq(&io, 200, "idle, before the terminal connects");
 	host("CONNECT", variant);
-	expect_unsolicited(DEV_STAT_DEV_END, 60000, "terminal connected");
+	ccw_expect_unsolicited(&io, DEV_STAT_DEV_END, 60000, "terminal connected");
 	reject();
 	n = build_screen(variant);
 	run1(L3270_ERASE_WRITE, 0, n, SCREEN, &s, "erase/write the screen");
 	ccw_expect_done(&s, addr(PROG + 8), 0, "erase/write the screen");
 	ccw_fill(&io, INBOUND, INBOUND_LEN + 64);
 	host("TYPE", variant);
-	expect_unsolicited(DEV_STAT_ATTENTION, 60000, "Enter pressed");
+	ccw_expect_unsolicited(&io, DEV_STAT_ATTENTION, 60000, "Enter pressed");
 	run1(L3270_READ_MODIFIED, CCW_FLAG_SLI, INBOUND_LEN, INBOUND, &s, "read modified");
 	expect_inbound(&s, variant);
 	n = build_reply(variant);
